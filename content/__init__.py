@@ -1,0 +1,1 @@
+"""The built-in courses, shipped as data inside the package."""

@@ -1,0 +1,154 @@
+"""The one clock of a cloud: virtual time with scheduled callbacks."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Mode = Literal["manual", "live"]
+
+#: 2026-01-01T00:00:00Z: a fixed start, so a fresh cloud behaves the same every time.
+DEFAULT_START = 1767225600.0
+
+
+@dataclass(order=True)
+class Timer:
+    """A callback due at ``when``; ``cancel()`` stops it from running."""
+
+    when: float
+    seq: int
+    callback: Callable[[], object] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class VirtualClock:
+    """Seconds since the epoch that move only when told to (manual) or with the wall (live).
+
+    Manual mode: ``advance(seconds)`` moves time and runs every callback that falls due,
+    in time order, each seeing ``now()`` equal to its own due time.
+    Live mode: time follows the wall clock times ``speed``; callbacks run when
+    ``run_due()`` is called (the app calls it on a timer).
+
+    Args:
+        start: the virtual time to begin at, in epoch seconds.
+        mode: ``"manual"`` or ``"live"``.
+        speed: in live mode, virtual seconds per wall second.
+        wall: the wall-clock source for live mode (injected so tests control it).
+    """
+
+    def __init__(
+        self,
+        start: float = DEFAULT_START,
+        *,
+        mode: Mode = "manual",
+        speed: float = 1.0,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._wall = wall
+        self._now = float(start)
+        self._mode: Mode = "manual"
+        self._speed = 1.0
+        self._anchor_wall = 0.0
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+        self._lock = threading.RLock()
+        self.set_mode(mode, speed)
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def now(self) -> float:
+        """The current virtual time in epoch seconds."""
+        if self._mode == "live":
+            return self._now + (self._wall() - self._anchor_wall) * self._speed
+        return self._now
+
+    def set_mode(self, mode: Mode, speed: float = 1.0) -> None:
+        """Switch between manual and live time without a jump."""
+        if mode not in ("manual", "live"):
+            raise ValueError(f"clock mode must be 'manual' or 'live', not {mode!r}")
+        if speed <= 0:
+            raise ValueError("clock speed must be greater than 0")
+        with self._lock:
+            self._now = self.now()
+            self._anchor_wall = self._wall()
+            self._mode, self._speed = mode, float(speed)
+
+    def call_at(self, when: float, callback: Callable[[], object]) -> Timer:
+        """Run ``callback`` once virtual time reaches ``when``."""
+        timer = Timer(float(when), next(self._seq), callback)
+        with self._lock:
+            heapq.heappush(self._heap, timer)
+        return timer
+
+    def call_later(self, delay: float, callback: Callable[[], object]) -> Timer:
+        """Run ``callback`` ``delay`` seconds from now."""
+        return self.call_at(self.now() + max(0.0, delay), callback)
+
+    def advance(self, seconds: float) -> int:
+        """Move time forward, running due callbacks in order. Returns how many ran."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward; seconds must be >= 0")
+        if self._mode == "live":
+            raise ValueError("advance() is for manual mode; the clock is live")
+        with self._lock:
+            target = self._now + seconds
+            ran = self._run_until(target)
+            self._now = target
+        return ran
+
+    def run_due(self) -> int:
+        """Run every callback due by now (live mode calls this on a timer)."""
+        with self._lock:
+            if self._mode == "manual":
+                return self._run_until(self._now)
+            return self._run_until(self.now())
+
+    def next_due(self) -> float | None:
+        """When the next pending callback falls due, or None."""
+        with self._lock:
+            while self._heap and self._heap[0].cancelled:
+                heapq.heappop(self._heap)
+            return self._heap[0].when if self._heap else None
+
+    def pending(self) -> int:
+        """How many callbacks are waiting."""
+        with self._lock:
+            return sum(1 for timer in self._heap if not timer.cancelled)
+
+    def _run_until(self, target: float) -> int:
+        ran = 0
+        while self._heap and self._heap[0].when <= target:
+            timer = heapq.heappop(self._heap)
+            if timer.cancelled:
+                continue
+            if self._mode == "manual":
+                self._now = max(self._now, timer.when)
+            timer.callback()
+            ran += 1
+        return ran
+
+    def snapshot(self) -> dict[str, object]:
+        """Time and mode; callbacks belong to the services, which schedule them again."""
+        return {"now": self.now(), "mode": self._mode, "speed": self._speed}
+
+    @classmethod
+    def from_snapshot(cls, state: dict[str, object]) -> VirtualClock:
+        return cls(
+            float(state["now"]),  # type: ignore[arg-type]
+            mode=state.get("mode", "manual"),  # type: ignore[arg-type]
+            speed=float(state.get("speed", 1.0)),  # type: ignore[arg-type]
+        )

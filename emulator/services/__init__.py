@@ -1,0 +1,10 @@
+"""The services of the emulator, registered by their boto3 client name."""
+
+from __future__ import annotations
+
+#: boto3 client name -> package under ``emulator.services``. Imported on first use.
+REGISTRY: dict[str, str] = {
+    "dynamodb": "dynamodb",
+    "lambda": "awslambda",
+    "logs": "logs",
+}

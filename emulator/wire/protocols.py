@@ -1,0 +1,211 @@
+"""AWS's json and rest-json protocols: HTTP request -> operation call -> HTTP response."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from emulator.errors import ServiceError, UnknownOperationException, ValidationException
+from emulator.wire import codec
+from emulator.wire.models import group_name, json_targets, rest_routes, service_model
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+
+
+@dataclass
+class Request:
+    """An HTTP request as the gateway received it."""
+
+    method: str
+    target: str  # path and query string
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A decoded operation call, ready for ``Cloud.dispatch``."""
+
+    service: str
+    operation: OperationModel
+    params: dict[str, Any]
+
+
+# -- json protocol (DynamoDB, CloudWatch Logs) ----------------------------------------
+def decode_json(request: Request) -> Call:
+    prefix, _, name = request.headers.get("X-Amz-Target", "").partition(".")
+    service = json_targets().get(prefix)
+    if service is None:
+        raise UnknownOperationException(f"the emulator does not serve target prefix {prefix!r}")
+    model = service_model(service)
+    if name not in model.operation_names:
+        raise UnknownOperationException(f"{service} has no operation {name!r}")
+    operation = model.operation_model(name)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise SerializationException(f"the request body is not JSON: {exc}") from None
+    return Call(service, operation, codec.decode(operation.input_shape, body))
+
+
+def encode_json(call: Call, result: dict[str, Any]) -> Response:
+    result.pop("ResponseMetadata", None)
+    body = codec.encode(call.operation.output_shape, result) or {}
+    version = service_model(call.service).metadata.get("jsonVersion", "1.0")
+    return Response(
+        200, json.dumps(body).encode(), {"Content-Type": f"application/x-amz-json-{version}"}
+    )
+
+
+def json_error(error: ServiceError, service: str | None) -> Response:
+    body: dict[str, Any] = {"__type": _qualified(error.code, service), "message": error.message}
+    body.update(error.fields)
+    return Response(
+        error.status, json.dumps(body).encode(), {"Content-Type": "application/x-amz-json-1.0"}
+    )
+
+
+def _qualified(code: str, service: str | None) -> str:
+    if service == "dynamodb":
+        return f"com.amazonaws.dynamodb.v20120810#{code}"
+    return code
+
+
+class SerializationException(ServiceError):
+    code = "SerializationException"
+    status = 400
+    sender_fault = True
+
+
+# -- rest-json protocol (Lambda) ------------------------------------------------------
+def decode_rest(service: str, request: Request) -> Call:
+    url = urlsplit(request.target)
+    path = url.path
+    query = parse_qs(url.query, keep_blank_values=True)
+    for route in rest_routes(service):
+        if route.method != request.method:
+            continue
+        match = route.pattern.match(path)
+        if match is None or any(q not in query for q in route.query_required):
+            continue
+        return Call(
+            service,
+            route.operation,
+            _rest_params(route.operation, match.groupdict(), query, request),
+        )
+    raise UnknownOperationException(f"{service} has no operation for {request.method} {path}")
+
+
+def _rest_params(
+    operation: OperationModel,
+    labels: dict[str, str],
+    query: dict[str, list[str]],
+    request: Request,
+) -> dict[str, Any]:
+    shape = operation.input_shape
+    params: dict[str, Any] = {}
+    if shape is None:
+        return params
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    body_members = {}
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "uri":
+            raw = labels.get(group_name(wire_name))
+            if raw is not None:
+                params[name] = codec.scalar(member, unquote(raw))
+        elif location == "querystring":
+            if wire_name in query:
+                values = query[wire_name]
+                if member.type_name == "list":
+                    params[name] = [codec.scalar(member.member, v) for v in values]
+                else:
+                    params[name] = codec.scalar(member, values[0])
+        elif location == "header":
+            if wire_name.lower() in headers:
+                params[name] = codec.scalar(member, headers[wire_name.lower()])
+        elif location is None:
+            body_members[name] = member
+    payload = shape.serialization.get("payload")
+    if payload:
+        member = shape.members[payload]
+        if member.type_name == "blob":
+            if request.body:
+                params[payload] = request.body
+        elif request.body:
+            params[payload] = codec.decode(member, _json_body(request.body))
+    elif body_members and request.body:
+        body = _json_body(request.body)
+        for name, value in body.items():
+            params[name] = codec.decode(body_members.get(name), value)
+    return params
+
+
+def _json_body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise SerializationException(f"the request body is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ValidationException("the request body must be a JSON object")
+    return body
+
+
+def encode_rest(call: Call, result: dict[str, Any]) -> Response:
+    result.pop("ResponseMetadata", None)
+    operation = call.operation
+    status = int(operation.http.get("responseCode", 200))
+    shape = operation.output_shape
+    if shape is None:
+        return Response(status)
+    headers: dict[str, str] = {}
+    body_values: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    payload = shape.serialization.get("payload")
+    for name, value in result.items():
+        member = shape.members.get(name)
+        if member is None or value is None:
+            continue
+        location = member.serialization.get("location")
+        if location == "statusCode":
+            status = int(value)
+        elif location == "header":
+            headers[member.serialization.get("name", name)] = codec.header_text(value)
+        elif name == payload:
+            if member.type_name == "blob":
+                data = value.read() if hasattr(value, "read") else value
+                raw_body = data.encode() if isinstance(data, str) else bytes(data)
+            else:
+                raw_body = json.dumps(codec.encode(member, value)).encode()
+        else:
+            body_values[name] = codec.encode(member, value)
+    if raw_body is None:
+        raw_body = json.dumps(body_values).encode() if body_values or status != 204 else b""
+        headers.setdefault("Content-Type", "application/json")
+    return Response(status, raw_body, headers)
+
+
+def rest_error(error: ServiceError) -> Response:
+    body: dict[str, Any] = {
+        "Type": "User" if error.sender_fault else "Service",
+        "message": error.message,
+    }
+    headers = {"X-Amzn-ErrorType": error.code, "Content-Type": "application/json"}
+    for name, value in error.fields.items():
+        if name == "retryAfterSeconds":
+            headers["Retry-After"] = str(value)
+        else:
+            body[name] = value
+    return Response(error.status, json.dumps(body).encode(), headers)
