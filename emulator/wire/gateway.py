@@ -42,8 +42,8 @@ class Gateway:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> None:
         self._thread = threading.Thread(
@@ -60,7 +60,7 @@ class Gateway:
     def handle(self, request: protocols.Request) -> protocols.Response:
         """Answer one request; every failure becomes an AWS-shaped error response."""
         service, region = self._route(request)
-        is_json = "X-Amz-Target" in request.headers
+        is_json = "x-amz-target" in request.headers
         try:
             if is_json:
                 call = protocols.decode_json(request)
@@ -92,7 +92,7 @@ class Gateway:
 
     @staticmethod
     def _route(request: protocols.Request) -> tuple[str | None, str | None]:
-        match = _SCOPE.search(request.headers.get("Authorization", ""))
+        match = _SCOPE.search(request.headers.get("authorization", ""))
         if match is None:
             return None, None
         region, signing = match.groups()
@@ -108,7 +108,9 @@ def _handler_for(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            request = protocols.Request(self.command, self.path, self.headers, body)
+            request = protocols.Request(
+                self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
+            )
             response = gateway.handle(request)
             request_id = f"{gateway.cloud.next_id():08d}-0000-4000-8000-000000000000"
             self.send_response(response.status)

@@ -22,7 +22,7 @@ class Request:
 
     method: str
     target: str  # path and query string
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # names in lower case
     body: bytes
 
 
@@ -44,7 +44,7 @@ class Call:
 
 # -- json protocol (DynamoDB, CloudWatch Logs) ----------------------------------------
 def decode_json(request: Request) -> Call:
-    prefix, _, name = request.headers.get("X-Amz-Target", "").partition(".")
+    prefix, _, name = request.headers.get("x-amz-target", "").partition(".")
     service = json_targets().get(prefix)
     if service is None:
         raise UnknownOperationException(f"the emulator does not serve target prefix {prefix!r}")
@@ -117,7 +117,7 @@ def _rest_params(
     params: dict[str, Any] = {}
     if shape is None:
         return params
-    headers = {k.lower(): v for k, v in request.headers.items()}
+    headers = request.headers
     body_members = {}
     for name, member in shape.members.items():
         location = member.serialization.get("location")

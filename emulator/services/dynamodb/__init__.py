@@ -1,0 +1,1 @@
+"""DynamoDB: tables, items, key conditions, pages."""

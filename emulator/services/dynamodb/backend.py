@@ -1,0 +1,286 @@
+"""DynamoDB behaviour: tables and items in one region."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from emulator import limits
+from emulator.services.base import Backend
+from emulator.services.dynamodb import attributes as av
+from emulator.services.dynamodb.attributes import AttributeValue, Item
+from emulator.services.dynamodb.errors import (
+    ResourceInUseException,
+    ResourceNotFoundException,
+    ValidationException,
+    invalid,
+)
+from emulator.services.dynamodb.keycondition import KeyQuery
+from emulator.services.dynamodb.models import Table
+
+_TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a Query or Scan."""
+
+    items: list[Item]
+    scanned: int
+    last_key: Item | None
+
+
+class DynamoDBBackend(Backend):
+    service = "dynamodb"
+
+    def __init__(self, cloud: Any, region: str) -> None:
+        super().__init__(cloud, region)
+        self.tables: dict[str, Table] = {}
+
+    # -- tables -------------------------------------------------------------------------
+    def create_table(
+        self,
+        name: str,
+        key_schema: list[tuple[str, str]],
+        attribute_types: dict[str, str],
+        billing_mode: str,
+        read_capacity: int,
+        write_capacity: int,
+    ) -> Table:
+        check_table_name(name)
+        if name in self.tables:
+            raise ResourceInUseException(f"Table already exists: {name}")
+        quota = self.cloud.quota("dynamodb", "TablesPerRegion")
+        if len(self.tables) >= quota:
+            raise ValidationException(
+                f"The table limit of {quota} tables in this Region has been reached"
+            )
+        hash_key = next(n for n, kind in key_schema if kind == "HASH")
+        range_key = next((n for n, kind in key_schema if kind == "RANGE"), None)
+        table = Table(
+            name=name,
+            hash_key=hash_key,
+            range_key=range_key,
+            attribute_types=attribute_types,
+            billing_mode=billing_mode,
+            read_capacity=read_capacity,
+            write_capacity=write_capacity,
+            created=self.cloud.clock.now(),
+            table_id=str(uuid.UUID(int=self.cloud.next_id())),
+        )
+        self.tables[name] = table
+        return table
+
+    def table(self, name: str) -> Table:
+        table = self.tables.get(name)
+        if table is None:
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Table: {name} not found"
+            )
+        return table
+
+    def delete_table(self, name: str) -> Table:
+        table = self.table(name)
+        del self.tables[name]
+        return table
+
+    # -- items --------------------------------------------------------------------------
+    def put_item(self, table_name: str, item: Item) -> Item | None:
+        table = self.table(table_name)
+        item = av.validate_item(item)
+        check_key_values(table, item, item_mode=True)
+        if av.item_size(item) > limits.value("dynamodb", "ItemSize"):
+            raise ValidationException("Item size has exceeded the maximum allowed size")
+        return table.put(table.key_of(item), item)
+
+    def get_item(self, table_name: str, key: Item) -> Item | None:
+        table = self.table(table_name)
+        key = checked_key(table, key)
+        return table.get(table.key_of(key))
+
+    def delete_item(self, table_name: str, key: Item) -> Item | None:
+        table = self.table(table_name)
+        key = checked_key(table, key)
+        return table.delete(table.key_of(key))
+
+    def query(
+        self,
+        table: Table,
+        condition: KeyQuery,
+        *,
+        forward: bool,
+        limit: int | None,
+        start_key: Item | None,
+    ) -> Page:
+        partition = table.partition(condition.partition)
+        if partition is None:
+            return Page([], 0, None)
+        low, high = condition.bounds()
+        after = table.key_of(checked_key(table, start_key))[1] if start_key else None
+        if forward:
+            if after is not None and (low is None or after >= low):
+                low, low_inclusive = after, False
+            else:
+                low_inclusive = True
+            keys = partition.irange(low, high, (low_inclusive, True))
+        else:
+            if after is not None and (high is None or after <= high):
+                high, high_inclusive = after, False
+            else:
+                high_inclusive = True
+            keys = partition.irange(low, high, (True, high_inclusive), reverse=True)
+        return self._page(table, ((k, partition[k]) for k in keys), condition, limit)
+
+    def scan(self, table: Table, *, limit: int | None, start_key: Item | None) -> Page:
+        after = table.key_of(checked_key(table, start_key)) if start_key else None
+        pairs = ((key[1], item) for key, item in table.scan(after))
+        return self._page(table, pairs, None, limit)
+
+    def _page(
+        self, table: Table, pairs: Any, condition: KeyQuery | None, limit: int | None
+    ) -> Page:
+        items: list[Item] = []
+        budget = limits.value("dynamodb", "PageSize")
+        read = 0
+        last: Item | None = None
+        for _, item in pairs:
+            if (
+                condition is not None
+                and table.range_key is not None
+                and not condition.matches_sort(item[table.range_key])
+            ):
+                continue
+            items.append(item)
+            read += av.item_size(item)
+            if (limit is not None and len(items) >= limit) or read >= budget:
+                last = key_only(table, item)
+                break
+        return Page(items, len(items), last)
+
+    # -- state --------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "tables": [
+                {
+                    "name": t.name,
+                    "hash_key": t.hash_key,
+                    "range_key": t.range_key,
+                    "attribute_types": t.attribute_types,
+                    "billing_mode": t.billing_mode,
+                    "read_capacity": t.read_capacity,
+                    "write_capacity": t.write_capacity,
+                    "created": t.created,
+                    "table_id": t.table_id,
+                    "items": [
+                        {name: av.to_json(value) for name, value in item.items()}
+                        for _, item in t.scan()
+                    ],
+                }
+                for t in self.tables.values()
+            ]
+        }
+
+    def load(self, state: dict[str, Any]) -> None:
+        for data in state.get("tables", []):
+            table = Table(
+                name=data["name"],
+                hash_key=data["hash_key"],
+                range_key=data["range_key"],
+                attribute_types=data["attribute_types"],
+                billing_mode=data["billing_mode"],
+                read_capacity=data["read_capacity"],
+                write_capacity=data["write_capacity"],
+                created=data["created"],
+                table_id=data["table_id"],
+            )
+            for raw in data["items"]:
+                item = {name: av.from_json(value) for name, value in raw.items()}
+                table.put(table.key_of(item), item)
+            self.tables[table.name] = table
+
+
+def check_table_name(name: Any) -> None:
+    if not isinstance(name, str):
+        raise ValidationException("TableName must be a string")
+    low, high = limits.value("dynamodb", "TableNameMin"), limits.value("dynamodb", "TableNameMax")
+    if len(name) < low:
+        raise ValidationException(
+            f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+            f"constraint: Member must have length greater than or equal to {low}"
+        )
+    if len(name) > high:
+        raise ValidationException(
+            f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+            f"constraint: Member must have length less than or equal to {high}"
+        )
+    if not _TABLE_NAME.match(name):
+        raise ValidationException(
+            f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        )
+
+
+def check_key_values(table: Table, item: Item, *, item_mode: bool) -> None:
+    """The key attributes are present, of the declared type, non-empty and not too long."""
+    for name, limit_name in (
+        (table.hash_key, "PartitionKeySize"),
+        (table.range_key, "SortKeySize"),
+    ):
+        if name is None:
+            continue
+        value = item.get(name)
+        if value is None:
+            if item_mode:
+                raise invalid(f"Missing the key {name} in the item")
+            raise ValidationException("The provided key element does not match the schema")
+        ((kind, inner),) = value.items()
+        wanted = table.attribute_types[name]
+        if kind != wanted:
+            if item_mode:
+                raise invalid(f"Type mismatch for key {name} expected: {wanted} actual: {kind}")
+            raise ValidationException("The provided key element does not match the schema")
+        if kind in ("S", "B") and len(inner) == 0:
+            raise ValidationException(
+                "One or more parameter values are not valid. The AttributeValue for a key "
+                f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} value. Key: {name}"
+            )
+        size = av.value_size(value)
+        limit = limits.value("dynamodb", limit_name)
+        if size > limit:
+            which = (
+                "Hash primary key"
+                if name == table.hash_key
+                else "Aggregated size of all range keys"
+            )
+            raise invalid(f"Size of {which} has exceeded the size limit of {limit} bytes")
+
+
+def checked_key(table: Table, key: Any) -> Item:
+    """A Key parameter: exactly the key attributes, of the right types."""
+    key = av.validate_item(key)
+    wanted = {table.hash_key} | ({table.range_key} if table.range_key else set())
+    if set(key) != wanted:
+        raise ValidationException("The provided key element does not match the schema")
+    check_key_values(table, key, item_mode=False)
+    return key
+
+
+def key_only(table: Table, item: Item) -> Item:
+    names = [table.hash_key] + ([table.range_key] if table.range_key else [])
+    return {name: av.copy_value(item[name]) for name in names}
+
+
+def project(item: Item, names: list[str] | None) -> Item:
+    if names is None:
+        return av.copy_item(item)
+    return {name: av.copy_value(item[name]) for name in names if name in item}
+
+
+def describe_key(value: AttributeValue) -> str:
+    ((kind, inner),) = value.items()
+    return f"{kind}:{inner!r}"
+
+
+BACKEND = DynamoDBBackend

@@ -1,0 +1,29 @@
+"""DynamoDB's error codes."""
+
+from __future__ import annotations
+
+from emulator.errors import ServiceError
+from emulator.errors import ValidationException as ValidationException
+
+
+class ResourceNotFoundException(ServiceError):
+    code = "ResourceNotFoundException"
+    status = 400
+    sender_fault = True
+
+
+class ResourceInUseException(ServiceError):
+    code = "ResourceInUseException"
+    status = 400
+    sender_fault = True
+
+
+class ConditionalCheckFailedException(ServiceError):
+    code = "ConditionalCheckFailedException"
+    status = 400
+    sender_fault = True
+
+
+def invalid(detail: str) -> ValidationException:
+    """AWS's most common wording for a bad parameter value."""
+    return ValidationException(f"One or more parameter values were invalid: {detail}")
