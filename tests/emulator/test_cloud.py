@@ -22,7 +22,7 @@ def test_client_methods_are_snake_case_of_operations() -> None:
     assert snake_case("ListTagsOfResource") == "list_tags_of_resource"
     client = Cloud().client("dynamodb")
     with pytest.raises(AttributeError, match="put_item"):
-        client.put_itme
+        _ = client.put_itme
 
 
 def test_errors_have_botocore_shape_and_named_classes() -> None:
@@ -34,7 +34,9 @@ def test_errors_have_botocore_shape_and_named_classes() -> None:
     assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert err.operation_name == "DescribeTable"
     assert isinstance(err, client.exceptions.ResourceNotFoundException)
-    assert "An error occurred (ResourceNotFoundException) when calling the DescribeTable" in str(err)
+    assert "An error occurred (ResourceNotFoundException) when calling the DescribeTable" in str(
+        err
+    )
 
 
 def test_responses_carry_response_metadata() -> None:

@@ -34,7 +34,9 @@ class Table:
 
     def key_of(self, item: Item) -> tuple[Any, Any]:
         hash_part = sort_key(item[self.hash_key])
-        range_part = sort_key(item[self.range_key]) if self.range_key else None
+        range_part = (
+            sort_key(item[self.range_key]) if self.range_key else 0
+        )  # one item per partition
         return (next(iter(item[self.hash_key])), hash_part), range_part
 
     def get(self, key: tuple[Any, Any]) -> Item | None:
