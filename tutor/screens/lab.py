@@ -1,0 +1,134 @@
+"""The lab workspace: tasks, console, resource inspector and check results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tutor.render import hint_line, result_lines
+from tutor.widgets.console import ConsoleView
+from tutor.widgets.inspector import Inspector, gather
+
+
+class LabScreen(Screen[None]):
+    """Where the learner builds: the session's cloud is saved on leaving and on quitting."""
+
+    BINDINGS = [
+        Binding("f5", "check", "Check"),
+        Binding("ctrl+k", "check", "Check", show=False),
+        Binding("f2", "hint", "Next hint"),
+        Binding("f6", "reset", "Reset lab"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, lab: Any) -> None:
+        super().__init__()
+        from labs.session import LabSession
+
+        app: Any = self.app
+        self.lab = lab
+        self.session = LabSession(app.course, lab, app.store, clock_factory=app.clock_factory)
+        self._closed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"{self.lab.title} — {self.lab.goal}", id="lab-title")
+        yield Static(f"Your files: {self.session.workspace}", id="workspace-path")
+        with Horizontal(id="lab-body"):
+            with Vertical(id="lab-left"):
+                yield Static(self._tasks_text(), id="tasks")
+                with VerticalScroll(id="results"):
+                    yield Static("Press F5 to check your work, F2 for a hint.", id="results-text")
+            with Vertical(id="lab-right"):
+                yield Inspector(id="inspector")
+                yield ConsoleView(self.session.console, id="console")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for warning in getattr(self.session, "warnings", []):
+            self.notify(warning, severity="warning", timeout=15)
+        self.query_one("#console-input").focus()
+        self.refresh_inspector()
+
+    def _tasks_text(self) -> Text:
+        app: Any = self.app
+        progress = app.store.lab_progress(app.course.id, self.lab.id)
+        text = Text()
+        for task in self.lab.tasks:
+            done = task.id in progress.tasks_passed
+            text.append("✔ passed   " if done else "· to do    ", style="bold" if done else "")
+            text.append(f"{task.title}\n")
+            if not done:
+                text.append(f"    {task.description.strip()}\n", style="dim")
+        return text
+
+    @on(ConsoleView.CommandRan)
+    def command_ran(self) -> None:
+        self.refresh_inspector()
+
+    @work(thread=True, exclusive=True, group="inspector")
+    def refresh_inspector(self) -> None:
+        try:
+            found = gather(self.session.cloud)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Inspector failed: {exc!r}", severity="error")
+            return
+        self.app.call_from_thread(self.query_one(Inspector).show, found)
+
+    def action_check(self) -> None:
+        self.query_one("#results-text", Static).update("Checking…")
+        self.run_check()
+
+    @work(thread=True, exclusive=True, group="check")
+    def run_check(self) -> None:
+        try:
+            result = self.session.check()
+            text = "\n".join(result_lines(result))
+        except Exception as exc:
+            text, result = f"! ERROR  the checker failed (our bug, not yours): {exc!r}", None
+        self.app.call_from_thread(self._show_result, text, result)
+
+    def _show_result(self, text: str, result: Any) -> None:
+        self.query_one("#results-text", Static).update(Text(text))
+        self.query_one("#tasks", Static).update(self._tasks_text())
+        if result is not None and result.passed:
+            self.notify("Every task passed. Well done!", title="Lab complete")
+
+    def action_hint(self) -> None:
+        hint = self.session.next_hint()
+        if hint is None:
+            self.notify("Every task has passed: no hints left.")
+            return
+        self.query_one("#results-text", Static).update(Text(hint_line(hint)))
+        self.notify(hint_line(hint), title="Hint", timeout=20)
+
+    def action_reset(self) -> None:
+        from tutor.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.session.reset()
+                self.query_one("#tasks", Static).update(self._tasks_text())
+                self.query_one("#results-text", Static).update("The lab is back at its start.")
+                self.refresh_inspector()
+
+        self.app.push_screen(
+            ConfirmScreen("Reset this lab? Its resources, your files and its progress start over."),
+            answered,
+        )
+
+    def close_session(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.session.close()
+
+    def action_leave(self) -> None:
+        self.close_session()
+        self.app.pop_screen()
