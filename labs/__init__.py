@@ -1,0 +1,1 @@
+"""The teacher: course model, loader, checks, grader, progress and the lab console."""
