@@ -1,0 +1,363 @@
+"""Lambda's request and response shapes over the backend."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from emulator import limits
+from emulator.errors import NotSupportedByEmulator
+from emulator.services.awslambda.backend import LambdaBackend
+from emulator.services.awslambda.errors import (
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    RequestTooLargeException,
+    ResourceNotFoundException,
+    ValidationException,
+)
+from emulator.services.awslambda.models import Function
+from emulator.services.base import require
+
+RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
+_ROLE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
+_NAME = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
+_HANDLER = re.compile(r"^[^\s]+$")
+
+
+class Payload:
+    """The Invoke answer's payload, read like botocore's StreamingBody."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._read = False
+
+    def read(self, amount: int | None = None) -> bytes:
+        if self._read:
+            return b""
+        self._read = True
+        return self._data
+
+    def close(self) -> None:
+        self._read = True
+
+
+def configuration(backend: LambdaBackend, f: Function) -> dict[str, Any]:
+    modified = dt.datetime.fromtimestamp(f.last_modified, dt.UTC)
+    answer: dict[str, Any] = {
+        "FunctionName": f.name,
+        "FunctionArn": backend.arn(f"function:{f.name}"),
+        "Runtime": f.runtime,
+        "Role": f.role,
+        "Handler": f.handler,
+        "CodeSize": len(f.code),
+        "Description": f.description,
+        "Timeout": f.timeout,
+        "MemorySize": f.memory,
+        "LastModified": modified.strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{modified.microsecond // 1000:03d}+0000",
+        "CodeSha256": f.code_sha256,
+        "Version": "$LATEST",
+        "TracingConfig": {"Mode": "PassThrough"},
+        "RevisionId": f.revision,
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "PackageType": "Zip",
+        "Architectures": list(f.architectures),
+        "EphemeralStorage": {"Size": 512},
+        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{f.name}"},
+    }
+    if f.environment:
+        answer["Environment"] = {"Variables": dict(f.environment)}
+    return answer
+
+
+def _validated(params: dict[str, Any], current: Function | None = None) -> dict[str, Any]:
+    """Configuration members, checked against AWS's limits; returns Function field values."""
+    values: dict[str, Any] = {}
+    if "Runtime" in params:
+        runtime = params["Runtime"]
+        if isinstance(runtime, str) and runtime.startswith("nodejs"):
+            raise NotSupportedByEmulator(f"Runtime {runtime} (Node.js functions)")
+        if runtime not in RUNTIMES:
+            raise InvalidParameterValueException(
+                f"Value {runtime} at 'runtime' failed to satisfy constraint: the emulator runs {', '.join(RUNTIMES)}"
+            )
+        values["runtime"] = runtime
+    if "Role" in params:
+        if not isinstance(params["Role"], str) or not _ROLE.match(params["Role"]):
+            raise ValidationException(
+                f"1 validation error detected: Value '{params['Role']}' at 'role' failed to satisfy constraint: "
+                "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"
+            )
+        values["role"] = params["Role"]
+    if "Handler" in params:
+        if (
+            not isinstance(params["Handler"], str)
+            or not _HANDLER.match(params["Handler"])
+            or len(params["Handler"]) > 128
+        ):
+            raise ValidationException(
+                f"1 validation error detected: Value '{params['Handler']}' at 'handler' failed to satisfy constraint: "
+                "Member must satisfy regular expression pattern: [^\\s]+"
+            )
+        values["handler"] = params["Handler"]
+    if "Timeout" in params:
+        low, high = limits.value("lambda", "TimeoutMin"), limits.value("lambda", "TimeoutMax")
+        timeout = params["Timeout"]
+        if not isinstance(timeout, int) or not low <= timeout <= high:
+            raise InvalidParameterValueException(
+                f"Timeout must be a whole number of seconds from {low} to {high} (15 minutes); got {timeout}"
+            )
+        values["timeout"] = timeout
+    if "MemorySize" in params:
+        low, high = limits.value("lambda", "MemoryMin"), limits.value("lambda", "MemoryMax")
+        memory = params["MemorySize"]
+        if not isinstance(memory, int) or not low <= memory <= high:
+            raise InvalidParameterValueException(
+                f"'MemorySize' value failed to satisfy constraint: Member must have value between {low} and {high} (MB); got {memory}"
+            )
+        values["memory"] = memory
+    if "Environment" in params:
+        variables = (params["Environment"] or {}).get("Variables") or {}
+        measured = _environment_json(variables)
+        if len(measured.encode()) > limits.value("lambda", "EnvironmentSize"):
+            raise InvalidParameterValueException(
+                "Lambda was unable to configure your environment variables because the environment "
+                f"variables you have provided exceeded the 4KB limit. String measured: {measured}"
+            )
+        reserved = sorted(k for k in variables if k in _RESERVED_VARIABLES)
+        if reserved:
+            raise InvalidParameterValueException(
+                f"Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: {', '.join(reserved)}"
+            )
+        values["environment"] = {str(k): str(v) for k, v in variables.items()}
+    if "Description" in params:
+        values["description"] = params["Description"]
+    if "Architectures" in params:
+        if params["Architectures"] not in (["x86_64"], ["arm64"]):
+            raise ValidationException("Architectures takes one of ['x86_64'] or ['arm64']")
+        values["architectures"] = list(params["Architectures"])
+    for name in (
+        "Layers",
+        "VpcConfig",
+        "DeadLetterConfig",
+        "KMSKeyArn",
+        "TracingConfig",
+        "FileSystemConfigs",
+        "ImageConfig",
+        "SnapStart",
+        "EphemeralStorage",
+        "LoggingConfig",
+        "CodeSigningConfigArn",
+        "Tags",
+    ):
+        if params.get(name):
+            raise NotSupportedByEmulator(f"{name} on functions")
+    return values
+
+
+_RESERVED_VARIABLES = frozenset(
+    {
+        "_HANDLER",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
+
+
+def _environment_json(variables: dict[str, Any]) -> str:
+    return json.dumps({str(k): str(v) for k, v in variables.items()}, separators=(",", ":"))
+
+
+def _zip(params: dict[str, Any]) -> bytes:
+    code = params.get("Code") or {}
+    if (
+        any(code.get(k) for k in ("S3Bucket", "S3Key", "ImageUri"))
+        or params.get("PackageType") == "Image"
+    ):
+        raise NotSupportedByEmulator("Code from S3 or a container image (upload a ZipFile)")
+    data = code.get("ZipFile", params.get("ZipFile"))
+    if not data:
+        raise InvalidParameterValueException(
+            "Please provide a source for function code (a ZipFile)."
+        )
+    size = len(data)
+    if size > limits.value("lambda", "ZippedPackage"):
+        raise RequestTooLargeException(
+            f"Request must be smaller than {limits.value('lambda', 'ZippedPackage')} bytes for the CreateFunction operation"
+        )
+    return bytes(data)
+
+
+def create_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName", "Role", "Code")
+    name = params["FunctionName"]
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValidationException(
+            f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: "
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ (1 to 64 characters)"
+        )
+    if params.get("Publish"):
+        raise NotSupportedByEmulator("Publish (function versions)")
+    if "Runtime" not in params or "Handler" not in params:
+        raise InvalidParameterValueException(
+            "Runtime and Handler are mandatory parameters for functions created with deployment packages."
+        )
+    values = _validated(params)
+    values.setdefault("timeout", limits.value("lambda", "TimeoutDefault"))
+    values.setdefault("memory", limits.value("lambda", "MemoryDefault"))
+    function = backend.create(Function(name=name, code=_zip(params), **values))
+    return configuration(backend, function)
+
+
+def get_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    _latest_only(params)
+    function = backend.function(params["FunctionName"])
+    return {
+        "Configuration": configuration(backend, function),
+        "Code": {
+            "RepositoryType": "S3",
+            "Location": (
+                f"https://awslambda-{backend.region}-tasks.s3.{backend.region}.amazonaws.com/"
+                f"snapshots/{backend.account_id}/{function.name}-{function.revision}"
+            ),
+        },
+    }
+
+
+def get_function_configuration(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    _latest_only(params)
+    return configuration(backend, backend.function(params["FunctionName"]))
+
+
+def list_functions(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    names = sorted(backend.functions)
+    marker = params.get("Marker")
+    if marker:
+        names = [n for n in names if n > marker]
+    limit = params.get("MaxItems", 50)
+    answer: dict[str, Any] = {
+        "Functions": [configuration(backend, backend.functions[n]) for n in names[:limit]]
+    }
+    if len(names) > limit:
+        answer["NextMarker"] = names[limit - 1]
+    return answer
+
+
+def update_function_code(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    if params.get("Publish"):
+        raise NotSupportedByEmulator("Publish (function versions)")
+    function = backend.function(params["FunctionName"])
+    code = _zip(
+        {
+            "Code": {
+                k: params[k] for k in ("ZipFile", "S3Bucket", "S3Key", "ImageUri") if k in params
+            }
+        }
+    )
+    return configuration(backend, backend.update(function, code=code))
+
+
+def update_function_configuration(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    function = backend.function(params["FunctionName"])
+    values = _validated(params, function)
+    return configuration(backend, backend.update(function, **values))
+
+
+def delete_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    _latest_only(params)
+    backend.delete(backend.function(params["FunctionName"]))
+    return {}
+
+
+def _latest_only(params: dict[str, Any]) -> None:
+    qualifier = params.get("Qualifier")
+    name = params.get("FunctionName", "")
+    if ":function:" in name and name.count(":") > 6:
+        qualifier = name.rsplit(":", 1)[1]
+    if qualifier not in (None, "$LATEST"):
+        raise ResourceNotFoundException(
+            f"Function not found: arn:aws:lambda:us-east-1:123456789012:function:{name.rsplit(':function:', 1)[-1]}:{qualifier}"
+        )
+
+
+def _payload(raw: Any) -> bytes:
+    if raw is None:
+        return b"{}"
+    if hasattr(raw, "read"):
+        raw = raw.read()
+    if isinstance(raw, str):
+        raw = raw.encode()
+    return bytes(raw) or b"{}"
+
+
+def invoke(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
+    require(params, "FunctionName")
+    _latest_only(params)
+    function = backend.function(params["FunctionName"])
+    payload = _payload(params.get("Payload"))
+    kind = params.get("InvocationType", "RequestResponse")
+
+    try:
+        json.loads(payload)
+    except ValueError:
+        raise InvalidRequestContentException(
+            "Could not parse request body into json: the payload is not valid JSON"
+        ) from None
+    if kind == "DryRun":
+        return {"StatusCode": 204, "Payload": Payload(b"")}
+    if kind == "Event":
+        backend.enqueue(function, payload)
+        return {"StatusCode": 202, "Payload": Payload(b"")}
+    if kind != "RequestResponse":
+        raise ValidationException(
+            f"1 validation error detected: Value '{kind}' at 'invocationType' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+        )
+    if len(payload) > limits.value("lambda", "SyncPayload"):
+        raise RequestTooLargeException(
+            f"Request must be smaller than {limits.value('lambda', 'SyncPayload')} bytes for the InvokeFunction operation"
+        )
+    outcome = backend.invoke(function, payload)
+    answer: dict[str, Any] = {
+        "StatusCode": 200,
+        "ExecutedVersion": "$LATEST",
+        "Payload": Payload(outcome.payload),
+    }
+    if outcome.function_error:
+        answer["FunctionError"] = outcome.function_error
+    if params.get("LogType") == "Tail":
+        tail = ("\n".join(outcome.log) + "\n").encode()[-4096:]
+        answer["LogResult"] = base64.b64encode(tail).decode()
+    return answer
+
+
+OPERATIONS = {
+    "CreateFunction": create_function,
+    "GetFunction": get_function,
+    "GetFunctionConfiguration": get_function_configuration,
+    "ListFunctions": list_functions,
+    "UpdateFunctionCode": update_function_code,
+    "UpdateFunctionConfiguration": update_function_configuration,
+    "DeleteFunction": delete_function,
+    "Invoke": invoke,
+}

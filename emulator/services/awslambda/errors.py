@@ -1,0 +1,36 @@
+"""Lambda's error codes."""
+
+from __future__ import annotations
+
+from emulator.errors import ServiceError
+from emulator.errors import ValidationException as ValidationException
+
+
+class ResourceNotFoundException(ServiceError):
+    code = "ResourceNotFoundException"
+    status = 404
+    sender_fault = True
+
+
+class ResourceConflictException(ServiceError):
+    code = "ResourceConflictException"
+    status = 409
+    sender_fault = True
+
+
+class InvalidParameterValueException(ServiceError):
+    code = "InvalidParameterValueException"
+    status = 400
+    sender_fault = True
+
+
+class RequestTooLargeException(ServiceError):
+    code = "RequestTooLargeException"
+    status = 413
+    sender_fault = True
+
+
+class InvalidRequestContentException(ServiceError):
+    code = "InvalidRequestContentException"
+    status = 400
+    sender_fault = True
