@@ -12,6 +12,11 @@ from typing import Any
 
 from emulator.services import REGISTRY
 
+#: Options the aws CLI adds to an operation, mapped to a nested member ("Code.ZipFile").
+CLI_OPTIONS: dict[tuple[str, str], dict[str, str]] = {
+    ("lambda", "CreateFunction"): {"--zip-file": "Code.ZipFile"},
+}
+
 
 class UsageError(Exception):
     """The command is malformed; the message says how to write it."""
@@ -61,7 +66,14 @@ def options(service: str, operation: str) -> dict[str, tuple[str, Any, bool]]:
 
 def usage(service: str, operation: str) -> str:
     found = options(service, operation)
-    required = [f"{opt} <{shape.type_name}>" for opt, (_, shape, req) in found.items() if req]
+    extra = CLI_OPTIONS.get((service, operation), {})
+    covered = {path.split(".")[0] for path in extra.values()}
+    required = [
+        f"{opt} <{shape.type_name}>"
+        for opt, (name, shape, req) in found.items()
+        if req and name not in covered
+    ]
+    required += [f"{opt} fileb://FILE" for opt in extra]
     optional = [f"[{opt}]" for opt, (_, shape, req) in found.items() if not req]
     lines = [f"usage: aws {service} {kebab(operation)} " + " ".join(required)]
     if optional:
@@ -111,6 +123,14 @@ def parse(words: list[str], workspace: Path) -> AwsCall:
                 i += 1
                 continue
             raise UsageError(f"unexpected word '{word}'\n{usage(service, operation)}")
+        extra = CLI_OPTIONS.get((service, operation), {})
+        if word in extra:
+            if i + 1 >= len(rest):
+                raise UsageError(f"{word} needs a value\n{usage(service, operation)}")
+            outer, inner = extra[word].split(".")
+            params.setdefault(outer, {})[inner] = _blob(rest[i + 1], word, workspace)
+            i += 2
+            continue
         negated = word.startswith("--no-") and word not in known and "--" + word[5:] in known
         option = "--" + word[5:] if negated else word
         if option not in known:
@@ -128,6 +148,14 @@ def parse(words: list[str], workspace: Path) -> AwsCall:
     if missing:
         raise UsageError(f"missing {', '.join(missing)}\n{usage(service, operation)}")
     return AwsCall(service, operation, params, outfile)
+
+
+def _blob(text: str, option: str, workspace: Path) -> bytes:
+    if not text.startswith("fileb://"):
+        raise UsageError(
+            f"{option} takes a file from your workspace: {option} fileb://function.zip"
+        )
+    return read_file(workspace, text[8:])
 
 
 def _value(text: str, shape: Any, option: str, workspace: Path, where: tuple[str, str]) -> Any:
