@@ -202,7 +202,7 @@ def load_course(path: Path | str) -> Course:
             modules.append(module)
     _unique_ids(reader, root, modules)
     if reader.problems or course_file is None:
-        raise ContentError(reader.problems)
+        raise ContentError(sorted(reader.problems, key=lambda p: (p.file, p.line, p.column)))
     return Course(course_file.id, course_file.title, course_file.description, root, tuple(modules))
 
 
@@ -270,40 +270,14 @@ def _lab(reader: _Reader, folder: Path) -> Lab | None:
     file = folder / "lab.yaml"
     data, positions = reader.yaml(file)
     lab_file = reader.model(LabFile, data, positions, file)
-    if lab_file is None:
-        return None
-    checks_module = _checks_module(reader, folder)
-    _unique(reader, file, positions, "tasks", [t.id for t in lab_file.tasks])
-    for t, task in enumerate(lab_file.tasks):
-        _unique(reader, file, positions, f"tasks.{t}.checks", [c.id for c in task.checks])
-        for c, check in enumerate(task.checks):
-            where = ["tasks", t, "checks", c]
-            if isinstance(check, ApiCheck):
-                _api_check(reader, file, positions, where, check)
-            elif checks_module is not False and not callable(
-                getattr(checks_module, check.function, None)
-            ):
-                line, column = positions.find([*where, "function"])
-                known = (
-                    [n for n in dir(checks_module) if n.startswith("check")]
-                    if checks_module
-                    else []
-                )
-                close = difflib.get_close_matches(check.function, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                reader.add(
-                    file,
-                    line,
-                    column,
-                    _dotted([*where, "function"]),
-                    f"checks.py has no function '{check.function}'{hint}",
-                )
-    for s, step in enumerate(lab_file.setup):
-        _operation(reader, file, positions, ["setup", s], step.service, step.operation)
+    if isinstance(data, dict):
+        _deep_checks(reader, folder, data, positions)
     if not (folder / "solution" / "commands.txt").is_file():
         reader.add(
             file, 1, 1, "", "the lab has no solution/commands.txt (the commands that solve it)"
         )
+    if lab_file is None:
+        return None
     return Lab(
         lab_file.id,
         lab_file.title,
@@ -311,6 +285,75 @@ def _lab(reader: _Reader, folder: Path) -> Lab | None:
         tuple(lab_file.tasks),
         tuple(lab_file.setup),
         folder,
+    )
+
+
+def _items(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _deep_checks(reader: _Reader, folder: Path, data: dict[str, Any], positions: Any) -> None:
+    """What the schema cannot see: services, operations, queries, functions, duplicate ids.
+
+    Runs on the raw data, so these are reported even when the schema found problems too.
+    """
+    file = folder / "lab.yaml"
+    checks_module = _checks_module(reader, folder)
+    tasks = _items(data, "tasks")
+    _unique(reader, file, positions, "tasks", [t.get("id") for t in tasks if isinstance(t, dict)])
+    for t, task in enumerate(tasks):
+        checks = _items(task, "checks")
+        _unique(
+            reader,
+            file,
+            positions,
+            f"tasks.{t}.checks",
+            [c.get("id") for c in checks if isinstance(c, dict)],
+        )
+        for c, check in enumerate(checks):
+            if not isinstance(check, dict):
+                continue
+            where: list[Any] = ["tasks", t, "checks", c]
+            if check.get("kind") == "api":
+                if isinstance(check.get("service"), str) and isinstance(
+                    check.get("operation"), str
+                ):
+                    _operation(reader, file, positions, where, check["service"], check["operation"])
+                if isinstance(check.get("query"), str):
+                    _query(reader, file, positions, where, check["query"])
+            elif check.get("kind") == "python" and isinstance(check.get("function"), str):
+                _function(reader, file, positions, where, checks_module, check["function"])
+    for s, step in enumerate(_items(data, "setup")):
+        if (
+            isinstance(step, dict)
+            and isinstance(step.get("service"), str)
+            and isinstance(step.get("operation"), str)
+        ):
+            _operation(reader, file, positions, ["setup", s], step["service"], step["operation"])
+
+
+def _function(
+    reader: _Reader, file: Path, positions: Any, where: list[Any], module: Any, name: str
+) -> None:
+    if module is False:
+        return  # checks.py itself is broken, and that is reported
+    if callable(getattr(module, name, None)):
+        return
+    line, column = positions.find([*where, "function"])
+    known = [n for n in dir(module) if n.startswith("check")] if module else []
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = (
+        f"; did you mean '{close[0]}'?"
+        if close
+        else ("" if module else " (there is no checks.py beside lab.yaml)")
+    )
+    reader.add(
+        file,
+        line,
+        column,
+        _dotted([*where, "function"]),
+        f"checks.py has no function '{name}'{hint}",
     )
 
 
@@ -341,25 +384,17 @@ def load_checks(path: Path) -> ModuleType:
     return module
 
 
-def _api_check(
-    reader: _Reader, file: Path, positions: Any, where: list[Any], check: ApiCheck
-) -> None:
-    _operation(reader, file, positions, where, check.service, check.operation)
-    if check.query:
-        import jmespath
-        from jmespath.exceptions import JMESPathError
+def _query(reader: _Reader, file: Path, positions: Any, where: list[Any], query: str) -> None:
+    import jmespath
+    from jmespath.exceptions import JMESPathError
 
-        try:
-            jmespath.compile(check.query)
-        except JMESPathError as error:
-            line, column = positions.find([*where, "query"])
-            reader.add(
-                file,
-                line,
-                column,
-                _dotted([*where, "query"]),
-                f"not a valid JMESPath query: {error}",
-            )
+    try:
+        jmespath.compile(query)
+    except JMESPathError as error:
+        line, column = positions.find([*where, "query"])
+        reader.add(
+            file, line, column, _dotted([*where, "query"]), f"not a valid JMESPath query: {error}"
+        )
 
 
 def _operation(
