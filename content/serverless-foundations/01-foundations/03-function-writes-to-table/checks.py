@@ -1,24 +1,73 @@
-"""Checks of the save-order lab that run the learner's function."""
+"""Checks of the save-order lab that run the learner's function on the grading fork."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from labs.checks import Verdict
 
-PROBE = {"customerId": "grader-probe", "orderDate": "2026-03-01T09:15:00Z", "total": 17.5}
+if TYPE_CHECKING:
+    from emulator import Cloud
+
+#: An order the learner never sees, so only working code can put it in the table.
+PROBE = {
+    "customerId": "C-CHECK-7",
+    "orderDate": "2026-04-30T23:59:59Z",
+    "orderId": "O-CHECK-7",
+    "total": 12.5,
+}
+PROBE_KEY = {"customerId": {"S": PROBE["customerId"]}, "orderDate": {"S": PROBE["orderDate"]}}
 
 
-def check_function_writes(cloud):
+def check_function_writes(cloud: Cloud) -> Verdict:
+    """Invoking save-order with a new order adds exactly that order to Orders."""
+    ddb = cloud.client("dynamodb")
+    # Grading runs on a fork, so clearing the probe's key first never touches the learner's table.
+    ddb.delete_item(TableName="Orders", Key=PROBE_KEY)
     answer = cloud.client("lambda").invoke(FunctionName="save-order", Payload=json.dumps(PROBE))
-    body = json.loads(answer["Payload"].read() or b"null")
+    raw = answer["Payload"].read()
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = raw.decode("utf-8", "replace")
     if answer.get("FunctionError"):
-        return Verdict(False, body, "no error", f"save-order failed: {body.get('errorType')}: {body.get('errorMessage')}")
-    found = cloud.client("dynamodb").get_item(
-        TableName="Orders",
-        Key={"customerId": {"S": PROBE["customerId"]}, "orderDate": {"S": PROBE["orderDate"]}},
-    ).get("Item")
-    expected = {"customerId": {"S": "grader-probe"}, "orderDate": {"S": "2026-03-01T09:15:00Z"}, "total": {"N": "17.5"}}
-    if found is None:
-        return Verdict(False, "no item for the order sent", expected)
-    return Verdict(found.get("total") == expected["total"], found, expected, None if found.get("total") == expected["total"] else "The item was saved, but its total is not the number that was sent (use N with str(total)).")
+        detail = (
+            f"{body.get('errorType', 'Error')}: {body.get('errorMessage', '')}"
+            if isinstance(body, dict)
+            else body
+        )
+        return Verdict(
+            False,
+            body,
+            "no error",
+            f"save-order raised an error when invoked with a new order: {detail}. Read the "
+            "traceback in /aws/lambda/save-order, fix handler.py, zip it again and run "
+            "aws lambda update-function-code.",
+        )
+    item = ddb.get_item(TableName="Orders", Key=PROBE_KEY).get("Item")
+    expected = {**PROBE_KEY, "orderId": {"S": PROBE["orderId"]}, "total": {"N": "12.5"}}
+    if item is None:
+        return Verdict(
+            False,
+            None,
+            expected,
+            "save-order ran without an error, but the order it was sent is not in Orders. "
+            "Call dynamodb.put_item(TableName=TABLE_NAME, Item=item) in the handler, then "
+            "zip it and upload it with aws lambda update-function-code.",
+        )
+    total = item.get("total", {}).get("N")
+    if (
+        item.get("orderId") != expected["orderId"]
+        or total is None
+        or Decimal(total) != Decimal("12.5")
+    ):
+        return Verdict(
+            False,
+            item,
+            expected,
+            "The order was saved, but its orderId or total differ from what was sent. Save "
+            "the item the starter code builds, unchanged.",
+        )
+    return Verdict(True, item, expected)

@@ -1,7 +1,13 @@
-"""Your first Lambda function."""
+"""The hello function: greet whoever the event names."""
 
 
 def lambda_handler(event, context):
-    # TODO: return a dict like {"message": "Hello, Ada!"} using the "name" in the event.
-    print("Received event:", event)
+    """Lambda calls this once per invocation.
+
+    event: the test event you invoke with, already turned into a dict, e.g. {"name": "Ada"}.
+    context: facts about this invocation (request id, time left); not needed here.
+    """
+    print("event received:", event)
+    # TODO: take the name from the event and return {"message": "Hello, <name>!"},
+    # so that {"name": "Ada"} gets back {"message": "Hello, Ada!"}.
     return {"message": "TODO"}

@@ -1,20 +1,22 @@
-"""Save an order, given as the event, into the table named by TABLE_NAME."""
+"""save-order: store the order given as the event in the table named by TABLE_NAME."""
 
 import os
 
 import boto3
 
-dynamodb = boto3.client("dynamodb")  # created once per execution environment
-TABLE = os.environ.get("TABLE_NAME", "")
+# Init phase: runs once per execution environment, then reused by warm invocations.
+dynamodb = boto3.client("dynamodb")
+TABLE_NAME = os.environ["TABLE_NAME"]
 
 
 def lambda_handler(event, context):
-    dynamodb.put_item(
-        TableName=TABLE,
-        Item={
-            "customerId": {"S": event["customerId"]},
-            "orderDate": {"S": event["orderDate"]},
-            "total": {"N": str(event["total"])},
-        },
-    )
+    """Save one order, e.g. {"customerId": "C042", "orderDate": "...", "orderId": "...", "total": 25}."""
+    item = {
+        "customerId": {"S": event["customerId"]},
+        "orderDate": {"S": event["orderDate"]},
+        "orderId": {"S": event["orderId"]},
+        "total": {"N": str(event["total"])},  # DynamoDB numbers travel as text
+    }
+    dynamodb.put_item(TableName=TABLE_NAME, Item=item)
+    print("order saved:", event["customerId"], event["orderDate"])
     return {"saved": True, "customerId": event["customerId"], "orderDate": event["orderDate"]}

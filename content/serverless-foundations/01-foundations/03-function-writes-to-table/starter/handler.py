@@ -1,14 +1,22 @@
-"""Save an order, given as the event, into the table named by TABLE_NAME."""
+"""save-order: store the order given as the event in the table named by TABLE_NAME."""
 
 import os
 
 import boto3
 
-dynamodb = boto3.client("dynamodb")  # created once per execution environment
-TABLE = os.environ.get("TABLE_NAME", "")
+# Init phase: runs once per execution environment, then reused by warm invocations.
+dynamodb = boto3.client("dynamodb")
+TABLE_NAME = os.environ["TABLE_NAME"]
 
 
 def lambda_handler(event, context):
-    # TODO: save the order with dynamodb.put_item: customerId and orderDate as strings (S),
-    # total as a number (N, sent as a string).
+    """Save one order, e.g. {"customerId": "C042", "orderDate": "...", "orderId": "...", "total": 25}."""
+    item = {
+        "customerId": {"S": event["customerId"]},
+        "orderDate": {"S": event["orderDate"]},
+        "orderId": {"S": event["orderId"]},
+        "total": {"N": str(event["total"])},  # DynamoDB numbers travel as text
+    }
+    # TODO: write `item` to the table named TABLE_NAME with the dynamodb client's put_item.
+    print("order received:", item)
     return {"saved": False}
