@@ -30,6 +30,7 @@ class ServerlingsApp(App[None]):
         self.course = course
         self.store = store
         self.clock_factory = clock_factory
+        self.lab_screens: dict[str, Any] = {}
 
     def on_mount(self) -> None:
         self.sub_title = self.course.title
@@ -37,11 +38,23 @@ class ServerlingsApp(App[None]):
         for warning in self.store.warnings:
             self.notify(warning, title="Progress file", severity="warning", timeout=15)
 
+    def open_lab(self, lab: Any) -> None:
+        """Show a lab's workspace; it stays installed, so its session stays open while you read."""
+        from tutor.screens.lab import LabScreen
+
+        name = f"lab:{lab.id}"
+        if name not in self.lab_screens:
+            self.lab_screens[name] = LabScreen(lab)
+            self.install_screen(self.lab_screens[name], name)
+        self.push_screen(name)
+
+    def close_sessions(self) -> None:
+        """Save every open lab and stop its worker processes (safe to call twice)."""
+        for screen in self.lab_screens.values():
+            screen.close_session()
+
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            close = getattr(screen, "close_session", None)
-            if close is not None:
-                close()
+        self.close_sessions()
         self.exit()
 
 

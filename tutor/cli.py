@@ -60,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from tutor.app import make_app
 
-        make_app(course_dir=course.dir, state_dir=args.home, course=course, store=store).run()
+        app = make_app(course_dir=course.dir, state_dir=args.home, course=course, store=store)
+        try:
+            app.run()
+        finally:
+            app.close_sessions()
         return 0
     if args.command == "list":
         return _list(course, store)

@@ -18,7 +18,11 @@ from tutor.widgets.inspector import Inspector, gather
 
 
 class LabScreen(Screen[None]):
-    """Where the learner builds: the session's cloud is saved on leaving and on quitting."""
+    """Where the learner builds: the session's cloud is saved on leaving and closed on quitting.
+
+    The app installs one LabScreen per lab (see ``ServerlingsApp.open_lab``), so leaving
+    and coming back keeps the console history and the warm functions.
+    """
 
     BINDINGS = [
         Binding("f5", "check", "Check"),
@@ -130,5 +134,6 @@ class LabScreen(Screen[None]):
             self.session.close()
 
     def action_leave(self) -> None:
-        self.close_session()
+        """Back to the lesson; the work is saved and the lab stays ready for your return."""
+        self.session.save()
         self.app.pop_screen()

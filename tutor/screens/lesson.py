@@ -41,9 +41,8 @@ class LessonScreen(Screen[None]):
         if self.lesson.lab is None:
             self.notify("This lesson has no lab.")
             return
-        from tutor.screens.lab import LabScreen
-
-        self.app.push_screen(LabScreen(self.lesson.lab))
+        app: Any = self.app
+        app.open_lab(self.lesson.lab)
 
     def action_quiz(self) -> None:
         if not self.lesson.quiz:

@@ -1,4 +1,4 @@
-"""Checks of the orders-table lab that look at the order of a Query's answer."""
+"""Checks of the orders-table lab: whose orders are stored, and the order of a Query's answer."""
 
 from __future__ import annotations
 
@@ -37,3 +37,31 @@ def check_newest_first(cloud: Cloud) -> Verdict:
             "comes from the sort key, so orderDate has to be the sort key.",
         )
     return Verdict(True, dates, expected)
+
+
+def check_two_customers(cloud: Cloud) -> Verdict:
+    """The stored orders belong to at least two different customers."""
+    ddb = cloud.client("dynamodb")
+    customers: set[str] = set()
+    kwargs: dict = {"TableName": "Orders", "ProjectionExpression": "customerId"}
+    while True:
+        page = ddb.scan(**kwargs)
+        for item in page["Items"]:
+            value = item.get("customerId", {}).get("S")
+            if value is not None:
+                customers.add(value)
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    observed = sorted(customers)
+    expected = "orders of at least 2 customers"
+    if len(customers) < 2:
+        return Verdict(
+            False,
+            observed,
+            expected,
+            f"Orders holds orders of {len(customers)} customer(s): {', '.join(observed) or 'none'}. "
+            "Store every order from README.txt, including C002's order O-1002, with "
+            "aws dynamodb put-item.",
+        )
+    return Verdict(True, observed, expected)

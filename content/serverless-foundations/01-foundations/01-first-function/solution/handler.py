@@ -8,5 +8,4 @@ def lambda_handler(event, context):
     context: facts about this invocation (request id, time left); not needed here.
     """
     print("event received:", event)
-    name = event.get("name", "world")
-    return {"message": f"Hello, {name}!"}
+    return {"message": f"Hello, {event['name']}!"}

@@ -10,11 +10,10 @@ TABLE_NAME = os.environ["TABLE_NAME"]
 
 
 def lambda_handler(event, context):
-    """Save one order, e.g. {"customerId": "C042", "orderDate": "...", "orderId": "...", "total": 25}."""
+    """Save one order, e.g. {"customerId": "c-1", "orderDate": "2026-01-05T10:00:00Z", "total": 25}."""
     item = {
         "customerId": {"S": event["customerId"]},
         "orderDate": {"S": event["orderDate"]},
-        "orderId": {"S": event["orderId"]},
         "total": {"N": str(event["total"])},  # DynamoDB numbers travel as text
     }
     dynamodb.put_item(TableName=TABLE_NAME, Item=item)
