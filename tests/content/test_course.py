@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-import shutil
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 import content
 from emulator import Cloud
-from labs.console import Console
+from labs import solution
 from labs.course import Course, Lab
 from labs.grader import LabResult, apply_setup, grade
 from labs.loader import load_course
@@ -70,26 +69,15 @@ def _reordered(lab: Lab, rng: random.Random | None) -> Lab:
 
 
 def _workspace(lab: Lab, target: Path, with_solution: bool) -> Path:
-    """A copy of starter/, overlaid with solution/ when asked (as a learner's would be)."""
-    target.mkdir(parents=True, exist_ok=True)
-    sources = [lab.starter_dir, lab.solution_dir] if with_solution else [lab.starter_dir]
-    for source in sources:
-        if source.is_dir():
-            shutil.copytree(
-                source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
-            )
-    return target
+    return solution.prepare_workspace(lab, target, with_solution)
 
 
 def _commands(lab: Lab) -> list[str]:
-    lines = (lab.solution_dir / "commands.txt").read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return solution.commands(lab)
 
 
 def _run_commands(lab: Lab, cloud: Cloud, workspace: Path, must_succeed: bool) -> None:
-    console = Console(cloud, workspace)
-    for line in _commands(lab):
-        out = console.run(line)
+    for line, out in solution.run_commands(lab, cloud, workspace):
         if must_succeed:
             assert out.ok, f"solution command failed:\n$ {line}\n{out.text}"
 
