@@ -176,7 +176,7 @@ def _value(text: str, shape: Any, option: str, workspace: Path, where: tuple[str
     if kind in ("structure", "list", "map"):
         try:
             return json.loads(text)
-        except ValueError as error:
+        except json.JSONDecodeError as error:
             raise UsageError(
                 f"{option} takes JSON ({error.msg} at column {error.colno}); "
                 f"for example {option} '{_example(kind)}' — quote it with single quotes"

@@ -431,7 +431,7 @@ def _operation(
         )
 
 
-def _unique(reader: _Reader, file: Path, positions: Any, where: str, ids: list[str]) -> None:
+def _unique(reader: _Reader, file: Path, positions: Any, where: str, ids: list[Any]) -> None:
     seen: set[str] = set()
     loc: list[Any] = [int(p) if p.isdigit() else p for p in where.split(".")]
     for index, item_id in enumerate(ids):

@@ -48,7 +48,7 @@ def run_shell(session: Any) -> int:
                 yield Completion(option, start_position=-len(word))
 
     history = FileHistory(str(session.workspace.parent / "shell-history"))
-    prompt = PromptSession(history=history, completer=ConsoleCompleter())
+    prompt: PromptSession[str] = PromptSession(history=history, completer=ConsoleCompleter())
     print(f"Console for {lab_id}. Type help, check, hint, or exit. Files: {session.workspace}")
     while True:
         try:

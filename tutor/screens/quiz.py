@@ -20,7 +20,7 @@ class QuizScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "submit", "Answer / next"),
         Binding("escape", "app.pop_screen", "Back"),
-        *[Binding(str(n), f"toggle({n - 1})", show=False) for n in range(1, 9)],
+        *[Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 9)],
     ]
 
     def __init__(self, lesson: Any) -> None:
@@ -60,7 +60,7 @@ class QuizScreen(Screen[None]):
             text.append_text(feedback)
         self.query_one("#question", Static).update(text)
 
-    def action_toggle(self, n: int) -> None:
+    def action_choose(self, n: int) -> None:
         if self.answered or n >= len(self.question.choices):
             return
         if self.question.kind == "single":

@@ -257,7 +257,8 @@ class LambdaBackend(Backend):
 
     def _write_log(self, function: Function, stream: str, lines: list[str]) -> None:
         now = int(self.cloud.clock.now() * 1000)
-        self.cloud.backend("logs", self.region).put_lines(
+        logs: Any = self.cloud.backend("logs", self.region)
+        logs.put_lines(
             f"/aws/lambda/{function.name}", stream, [(now, line + "\n") for line in lines]
         )
 
