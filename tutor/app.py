@@ -30,7 +30,7 @@ class ServerlingsApp(App[None]):
         self.course = course
         self.store = store
         self.clock_factory = clock_factory
-        self.lab_screens: dict[str, Any] = {}
+        self.lab_screens: list[Any] = []
 
     def on_mount(self) -> None:
         self.sub_title = self.course.title
@@ -39,19 +39,18 @@ class ServerlingsApp(App[None]):
             self.notify(warning, title="Progress file", severity="warning", timeout=15)
 
     def open_lab(self, lab: Any) -> None:
-        """Show a lab's workspace; it stays installed, so its session stays open while you read."""
+        """Show a lab's workspace, with its saved resources and files."""
         from tutor.screens.lab import LabScreen
 
-        name = f"lab:{lab.id}"
-        if name not in self.lab_screens:
-            self.lab_screens[name] = LabScreen(lab)
-            self.install_screen(self.lab_screens[name], name)
-        self.push_screen(name)
+        screen = LabScreen(lab)
+        self.lab_screens.append(screen)
+        self.push_screen(screen)
 
     def close_sessions(self) -> None:
         """Save every open lab and stop its worker processes (safe to call twice)."""
-        for screen in self.lab_screens.values():
+        for screen in self.lab_screens:
             screen.close_session()
+        self.lab_screens.clear()
 
     async def action_quit(self) -> None:
         self.close_sessions()

@@ -111,3 +111,16 @@ async def test_damaged_progress_is_reported_and_the_app_starts(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("damaged-1" in n.message for n in app._notifications)
+
+
+async def test_quitting_from_the_lab_saves_and_exits(tmp_path: Path) -> None:
+    app = make_app(course_dir=COURSE, state_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "l")
+        await _type(pilot, app, CREATE)
+        screen = app.screen
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert screen.session.cloud._closed
+    saved = (tmp_path / "labs" / "fixture" / "notes" / "cloud.json").read_text()
+    assert '"Notes"' in saved

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,11 +18,7 @@ from tutor.widgets.inspector import Inspector, gather
 
 
 class LabScreen(Screen[None]):
-    """Where the learner builds: the session's cloud is saved on leaving and closed on quitting.
-
-    The app installs one LabScreen per lab (see ``ServerlingsApp.open_lab``), so leaving
-    and coming back keeps the console history and the warm functions.
-    """
+    """Where the learner builds: the session's cloud is saved and closed on leaving or quitting."""
 
     BINDINGS = [
         Binding("f5", "check", "Check"),
@@ -39,7 +35,7 @@ class LabScreen(Screen[None]):
         app: Any = self.app
         self.lab = lab
         self.session = LabSession(app.course, lab, app.store, clock_factory=app.clock_factory)
-        self._closed = False
+        self._session_closed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,21 +73,27 @@ class LabScreen(Screen[None]):
     def command_ran(self) -> None:
         self.refresh_inspector()
 
-    @work(thread=True, exclusive=True, group="inspector")
     def refresh_inspector(self) -> None:
+        # Workers belong to the app, not the screen, so leaving never waits on a thread.
+        self.app.run_worker(self._gather, thread=True, group="inspector", exclusive=True)
+
+    def _gather(self) -> None:
         try:
             found = gather(self.session.cloud)
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Inspector failed: {exc!r}", severity="error")
             return
-        self.app.call_from_thread(self.query_one(Inspector).show, found)
+        self.app.call_from_thread(self._show_resources, found)
+
+    def _show_resources(self, found: Any) -> None:
+        if self.is_attached:
+            self.query_one(Inspector).show(found)
 
     def action_check(self) -> None:
         self.query_one("#results-text", Static).update("Checking…")
-        self.run_check()
+        self.app.run_worker(self._check, thread=True, group="check", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="check")
-    def run_check(self) -> None:
+    def _check(self) -> None:
         try:
             result = self.session.check()
             text = "\n".join(result_lines(result))
@@ -100,6 +102,8 @@ class LabScreen(Screen[None]):
         self.app.call_from_thread(self._show_result, text, result)
 
     def _show_result(self, text: str, result: Any) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#results-text", Static).update(Text(text))
         self.query_one("#tasks", Static).update(self._tasks_text())
         if result is not None and result.passed:
@@ -129,11 +133,14 @@ class LabScreen(Screen[None]):
         )
 
     def close_session(self) -> None:
-        if not self._closed:
-            self._closed = True
+        if not self._session_closed:
+            self._session_closed = True
             self.session.close()
 
     def action_leave(self) -> None:
-        """Back to the lesson; the work is saved and the lab stays ready for your return."""
-        self.session.save()
+        """Back to the lesson: the work is saved and the lab's processes stop."""
+        self.close_session()
+        app: Any = self.app
+        if self in app.lab_screens:
+            app.lab_screens.remove(self)
         self.app.pop_screen()

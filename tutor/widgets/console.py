@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -85,14 +85,14 @@ class ConsoleView(Vertical):
         if not command:
             return
         self.write(Text(f"$ {command}", style="bold"))
-        self.run_command(command)
+        self.app.run_worker(lambda: self.run_command(command), thread=True, group="console")
 
     @on(CompletionsShown)
     def show_completions(self, event: CompletionsShown) -> None:
         self.write(Text("  ".join(event.options[:40]), style="dim"))
 
-    @work(thread=True, group="console")
     def run_command(self, command: str) -> None:
+        """Run one command (on a worker thread: an invoke can take seconds)."""
         try:
             out = self.console.run(command)
             text, ok = out.text, out.ok
@@ -101,6 +101,8 @@ class ConsoleView(Vertical):
         self.app.call_from_thread(self._finish, command, text, ok)
 
     def _finish(self, command: str, text: str, ok: bool) -> None:
+        if not self.is_attached:
+            return
         prefix = "" if ok else "✘ "
         self.write(Text(prefix + text) if text else Text("(no output)", style="dim"))
         self.post_message(self.CommandRan(command, ok))
