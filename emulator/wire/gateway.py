@@ -46,8 +46,12 @@ class Gateway:
         return f"http://127.0.0.1:{port}"
 
     def start(self) -> None:
+        # A short poll keeps stop() quick: grading forks start and stop a gateway each.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="serverlings-gateway", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="serverlings-gateway",
+            daemon=True,
         )
         self._thread.start()
 
