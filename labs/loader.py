@@ -184,26 +184,43 @@ def load_course(path: Path | str) -> Course:
     reader = _Reader(root)
     data, positions = reader.yaml(root / "course.yaml")
     course_file = reader.model(CourseFile, data, positions, root / "course.yaml")
-    modules: list[Module] = []
-    for index, name in enumerate(course_file.modules if course_file else []):
-        folder = root / name
-        if not (folder / "module.yaml").is_file():
-            line, column = positions.find(["modules", index])
-            reader.add(
-                root / "course.yaml",
-                line,
-                column,
-                f"modules[{index}]",
-                f"no module folder {name}/ with a module.yaml",
-            )
-            continue
-        module = _module(reader, folder)
-        if module is not None:
-            modules.append(module)
+    names = course_file.modules if course_file else []
+    modules = _folders(
+        reader, root / "course.yaml", positions, "modules", names, "module.yaml", _module
+    )
     _unique_ids(reader, root, modules)
     if reader.problems or course_file is None:
         raise ContentError(sorted(reader.problems, key=lambda p: (p.file, p.line, p.column)))
     return Course(course_file.id, course_file.title, course_file.description, root, tuple(modules))
+
+
+def _folders(
+    reader: _Reader,
+    file: Path,
+    positions: Any,
+    key: str,
+    names: list[str],
+    marker: str,
+    load: Any,
+) -> list[Any]:
+    """Load each listed folder with ``load``; a folder without its ``marker`` file is a problem."""
+    loaded = []
+    for index, name in enumerate(names):
+        folder = file.parent / name
+        if not (folder / marker).is_file():
+            line, column = positions.find([key, index])
+            reader.add(
+                file,
+                line,
+                column,
+                f"{key}[{index}]",
+                f"no {key[:-1]} folder {name}/ with a {marker}",
+            )
+            continue
+        item = load(reader, folder)
+        if item is not None:
+            loaded.append(item)
+    return loaded
 
 
 def _module(reader: _Reader, folder: Path) -> Module | None:
@@ -211,22 +228,15 @@ def _module(reader: _Reader, folder: Path) -> Module | None:
     module_file = reader.model(ModuleFile, data, positions, folder / "module.yaml")
     if module_file is None:
         return None
-    lessons = []
-    for index, name in enumerate(module_file.lessons):
-        lesson_dir = folder / name
-        if not (lesson_dir / "lesson.md").is_file():
-            line, column = positions.find(["lessons", index])
-            reader.add(
-                folder / "module.yaml",
-                line,
-                column,
-                f"lessons[{index}]",
-                f"no lesson folder {name}/ with a lesson.md",
-            )
-            continue
-        lesson = _lesson(reader, lesson_dir)
-        if lesson is not None:
-            lessons.append(lesson)
+    lessons = _folders(
+        reader,
+        folder / "module.yaml",
+        positions,
+        "lessons",
+        module_file.lessons,
+        "lesson.md",
+        _lesson,
+    )
     return Module(module_file.id, module_file.title, module_file.summary, tuple(lessons))
 
 
