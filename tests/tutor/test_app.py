@@ -65,7 +65,11 @@ async def test_walk_from_home_to_a_passed_lab_and_back(tmp_path: Path) -> None:
         await _type(pilot, app, PUT)
         await pilot.press("f5")
         await _wait_for(pilot, lambda: "every task passed" in _text(app, "#results-text"))
-        assert "✔ passed" in _text(app, "#tasks")
+        tasks = app.screen.query_one("#tasks", Static).content
+        assert [r.plain for r in tasks.renderables] == [
+            "✔ passed   Create Notes",
+            "✔ passed   Put a note",
+        ]
         await pilot.press("escape")
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)

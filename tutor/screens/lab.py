@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
+from rich.markdown import Markdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -57,17 +59,21 @@ class LabScreen(Screen[None]):
         self.query_one("#console-input").focus()
         self.refresh_inspector()
 
-    def _tasks_text(self) -> Text:
+    def _tasks_text(self) -> Group:
+        """Each task with a mark and a word; the first task not yet passed shows what to do."""
         app: Any = self.app
         progress = app.store.lab_progress(app.course.id, self.lab.id)
-        text = Text()
+        parts: list[Any] = []
+        described = False
         for task in self.lab.tasks:
             done = task.id in progress.tasks_passed
-            text.append("✔ passed   " if done else "· to do    ", style="bold" if done else "")
-            text.append(f"{task.title}\n")
-            if not done:
-                text.append(f"    {task.description.strip()}\n", style="dim")
-        return text
+            parts.append(
+                Text.assemble(("✔ passed   " if done else "· to do    ", "bold"), task.title)
+            )
+            if not done and not described and task.description.strip():
+                parts.append(Markdown(task.description))
+                described = True
+        return Group(*parts)
 
     @on(ConsoleView.CommandRan)
     def command_ran(self) -> None:
