@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from labs.session import LabSession
 
     session = LabSession(course, lab, store)
-    _warn(session_warnings(session))
+    _warn(session.warnings)
     try:
         if args.command == "check":
             from tutor.render import result_lines
@@ -99,10 +99,6 @@ def main(argv: list[str] | None = None) -> int:
         return run_shell(session)
     finally:
         session.close()
-
-
-def session_warnings(session: object) -> list[str]:
-    return list(getattr(session, "warnings", []))
 
 
 def _course(path: Path | None) -> Course:

@@ -54,7 +54,7 @@ class LabScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        for warning in getattr(self.session, "warnings", []):
+        for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=15)
         self.query_one("#console-input").focus()
         self.refresh_inspector()

@@ -75,7 +75,7 @@ def configuration(backend: LambdaBackend, f: Function) -> dict[str, Any]:
     return answer
 
 
-def _validated(params: dict[str, Any], current: Function | None = None) -> dict[str, Any]:
+def _validated(params: dict[str, Any]) -> dict[str, Any]:
     """Configuration members, checked against AWS's limits; returns Function field values."""
     values: dict[str, Any] = {}
     if "Runtime" in params:
@@ -278,7 +278,7 @@ def update_function_code(backend: LambdaBackend, params: dict[str, Any]) -> dict
 def update_function_configuration(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
     require(params, "FunctionName")
     function = backend.function(params["FunctionName"])
-    values = _validated(params, function)
+    values = _validated(params)
     return configuration(backend, backend.update(function, **values))
 
 

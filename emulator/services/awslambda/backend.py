@@ -181,7 +181,6 @@ class LambdaBackend(Backend):
             return Outcome(_json({"errorMessage": message}), "Unhandled", log, request_id)
         data = reply.data
         if "exit" in data:
-            environment.kill()
             return self._exited(
                 function, environment, request_id, log, f"exit status {data['exit']}", data
             )

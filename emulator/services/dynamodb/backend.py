@@ -10,7 +10,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb.attributes import AttributeValue, Item
+from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.errors import (
     ResourceInUseException,
     ResourceNotFoundException,
@@ -276,11 +276,6 @@ def project(item: Item, names: list[str] | None) -> Item:
     if names is None:
         return av.copy_item(item)
     return {name: av.copy_value(item[name]) for name in names if name in item}
-
-
-def describe_key(value: AttributeValue) -> str:
-    ((kind, inner),) = value.items()
-    return f"{kind}:{inner!r}"
 
 
 BACKEND = DynamoDBBackend
