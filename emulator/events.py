@@ -17,6 +17,8 @@ Kind = Literal[
     "retry",
     "async_queued",
     "async_dropped",
+    "dead_letter",
+    "destination",
     "ttl_delete",
     "cache_hit",
     "auth_deny",

@@ -28,6 +28,25 @@ LAMBDA_PRICING = (
     "Lambda – How AWS Pricing Works — "
     "https://docs.aws.amazon.com/whitepapers/latest/how-aws-pricing-works/lambda.html"
 )
+LAMBDA_CONCURRENCY = (
+    "Configuring reserved concurrency for a function — "
+    "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
+)
+LAMBDA_SCALING = (
+    "Lambda scaling behavior — https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html"
+)
+LAMBDA_ASYNC_CONFIG = (
+    "Configuring error handling settings for Lambda asynchronous invocations — "
+    "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
+)
+SQS_MESSAGES = (
+    "Amazon SQS message quotas — "
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html"
+)
+SQS_API = (
+    "CreateQueue — "
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html"
+)
 DDB_QUOTAS = (
     "Service, account, and table quotas in Amazon DynamoDB — "
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
@@ -120,8 +139,33 @@ _TABLE: tuple[Limit, ...] = (
         "UnreservedMinimum",
         100,
         "environments",
-        "Concurrency that must stay unreserved",
-        LAMBDA_QUOTAS,
+        "Concurrency that must stay unreserved (a lab may lower it to work with small numbers)",
+        LAMBDA_CONCURRENCY,
+        adjustable=True,
+    ),
+    Limit(
+        "lambda",
+        "ScalingEnvironments",
+        1000,
+        "environments",
+        "New execution environments a function may add per scaling window",
+        LAMBDA_SCALING,
+    ),
+    Limit(
+        "lambda",
+        "ScalingWindow",
+        10,
+        "seconds",
+        "The window the scaling allowance refills over",
+        LAMBDA_SCALING,
+    ),
+    Limit(
+        "lambda",
+        "AsyncMinEventAge",
+        60,
+        "seconds",
+        "Shortest MaximumEventAgeInSeconds",
+        LAMBDA_ASYNC_CONFIG,
     ),
     Limit(
         "lambda",
@@ -170,6 +214,50 @@ _TABLE: tuple[Limit, ...] = (
         "GB-seconds per month",
         "Free tier compute",
         LAMBDA_PRICING,
+    ),
+    # SQS
+    Limit(
+        "sqs",
+        "MessageSize",
+        1_048_576,
+        "bytes",
+        "A message with its attributes (1 MiB; was 256 KB before 2025)",
+        SQS_API,
+    ),
+    Limit("sqs", "MessageSizeMin", 1024, "bytes", "Smallest MaximumMessageSize", SQS_API),
+    Limit("sqs", "RetentionMin", 60, "seconds", "Shortest message retention", SQS_MESSAGES),
+    Limit(
+        "sqs",
+        "RetentionMax",
+        1_209_600,
+        "seconds",
+        "Longest message retention (14 days)",
+        SQS_MESSAGES,
+    ),
+    Limit(
+        "sqs",
+        "RetentionDefault",
+        345_600,
+        "seconds",
+        "Message retention when none is given (4 days)",
+        SQS_MESSAGES,
+    ),
+    Limit("sqs", "VisibilityDefault", 30, "seconds", "Default visibility timeout", SQS_API),
+    Limit(
+        "sqs", "VisibilityMax", 43_200, "seconds", "Longest visibility timeout (12 hours)", SQS_API
+    ),
+    Limit("sqs", "DelayMax", 900, "seconds", "Longest delivery delay (15 minutes)", SQS_API),
+    Limit("sqs", "WaitTimeMax", 20, "seconds", "Longest ReceiveMessage long poll", SQS_API),
+    Limit("sqs", "ReceiveMax", 10, "messages", "Messages one ReceiveMessage returns", SQS_API),
+    Limit("sqs", "BatchMax", 10, "entries", "Entries in one batch request", SQS_MESSAGES),
+    Limit("sqs", "MessageAttributes", 10, "attributes", "Attributes on one message", SQS_MESSAGES),
+    Limit(
+        "sqs",
+        "MaxReceiveCountDefault",
+        10,
+        "receives",
+        "A redrive policy's maxReceiveCount when none is given",
+        SQS_API,
     ),
     # DynamoDB
     Limit(

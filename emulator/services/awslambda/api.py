@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import re
 from typing import Any
 
 from emulator import limits
 from emulator.errors import NotSupportedByEmulator
+from emulator.services.awslambda import api_async, api_concurrency, api_versions
+from emulator.services.awslambda.api_common import configuration, named_config, page, target
 from emulator.services.awslambda.backend import LambdaBackend
 from emulator.services.awslambda.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
     RequestTooLargeException,
-    ResourceNotFoundException,
     ValidationException,
 )
-from emulator.services.awslambda.models import Function
+from emulator.services.awslambda.models import Config
 from emulator.services.base import require
 
 RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
@@ -42,37 +42,6 @@ class Payload:
 
     def close(self) -> None:
         self._read = True
-
-
-def configuration(backend: LambdaBackend, f: Function) -> dict[str, Any]:
-    modified = dt.datetime.fromtimestamp(f.last_modified, dt.UTC)
-    answer: dict[str, Any] = {
-        "FunctionName": f.name,
-        "FunctionArn": backend.arn(f"function:{f.name}"),
-        "Runtime": f.runtime,
-        "Role": f.role,
-        "Handler": f.handler,
-        "CodeSize": len(f.code),
-        "Description": f.description,
-        "Timeout": f.timeout,
-        "MemorySize": f.memory,
-        "LastModified": modified.strftime("%Y-%m-%dT%H:%M:%S.")
-        + f"{modified.microsecond // 1000:03d}+0000",
-        "CodeSha256": f.code_sha256,
-        "Version": "$LATEST",
-        "TracingConfig": {"Mode": "PassThrough"},
-        "RevisionId": f.revision,
-        "State": "Active",
-        "LastUpdateStatus": "Successful",
-        "PackageType": "Zip",
-        "Architectures": list(f.architectures),
-        "EphemeralStorage": {"Size": 512},
-        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{f.name}"},
-    }
-    if f.environment:
-        answer["Environment"] = {"Variables": dict(f.environment)}
-    return answer
 
 
 def _validated(params: dict[str, Any]) -> dict[str, Any]:
@@ -141,16 +110,40 @@ def _validated(params: dict[str, Any]) -> dict[str, Any]:
         if params["Architectures"] not in (["x86_64"], ["arm64"]):
             raise ValidationException("Architectures takes one of ['x86_64'] or ['arm64']")
         values["architectures"] = list(params["Architectures"])
+    if "EphemeralStorage" in params:
+        low = limits.value("lambda", "EphemeralStorageMin")
+        high = limits.value("lambda", "EphemeralStorageMax")
+        size = (params["EphemeralStorage"] or {}).get("Size")
+        if not isinstance(size, int) or not low <= size <= high:
+            raise ValidationException(
+                f"1 validation error detected: Value '{size}' at 'ephemeralStorage.size' failed to satisfy constraint: "
+                f"Member must have value less than or equal to {high} and greater than or equal to {low}"
+            )
+        values["ephemeral"] = size
+    if "DeadLetterConfig" in params:
+        target = (params["DeadLetterConfig"] or {}).get("TargetArn") or ""
+        if target and target.split(":")[2:3] not in (["sqs"], ["sns"]):
+            raise InvalidParameterValueException(
+                f"The provided target ARN {target} is not an Amazon SQS queue or Amazon SNS topic."
+            )
+        if target.split(":")[2:3] == ["sns"]:
+            raise NotSupportedByEmulator("An Amazon SNS topic as a dead-letter queue")
+        values["dead_letter_arn"] = target
+    if "SnapStart" in params:
+        apply_on = (params["SnapStart"] or {}).get("ApplyOn", "None")
+        if apply_on not in ("PublishedVersions", "None"):
+            raise ValidationException(
+                f"1 validation error detected: Value '{apply_on}' at 'snapStart.applyOn' failed to satisfy constraint: "
+                "Member must satisfy enum value set: [PublishedVersions, None]"
+            )
+        values["snap_start"] = apply_on
     for name in (
         "Layers",
         "VpcConfig",
-        "DeadLetterConfig",
         "KMSKeyArn",
         "TracingConfig",
         "FileSystemConfigs",
         "ImageConfig",
-        "SnapStart",
-        "EphemeralStorage",
         "LoggingConfig",
         "CodeSigningConfigArn",
         "Tags",
@@ -211,8 +204,6 @@ def create_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str,
             f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy constraint: "
             "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ (1 to 64 characters)"
         )
-    if params.get("Publish"):
-        raise NotSupportedByEmulator("Publish (function versions)")
     if "Runtime" not in params or "Handler" not in params:
         raise InvalidParameterValueException(
             "Runtime and Handler are mandatory parameters for functions created with deployment packages."
@@ -220,51 +211,70 @@ def create_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str,
     values = _validated(params)
     values.setdefault("timeout", limits.value("lambda", "TimeoutDefault"))
     values.setdefault("memory", limits.value("lambda", "MemoryDefault"))
-    function = backend.create(Function(name=name, code=_zip(params), **values))
-    return configuration(backend, function)
+    _check_snap_start(values)
+    function = backend.create(name, Config(code=_zip(params), **values))
+    config = function.latest
+    if params.get("Publish"):
+        config = backend.publish(function)
+    return configuration(backend, name, config)
+
+
+def _check_snap_start(values: dict[str, Any]) -> None:
+    """SnapStart's documented limits: Python 3.12+, ephemeral storage of 512 MB."""
+    if values.get("snap_start", "None") == "None":
+        return
+    runtime = values.get("runtime", "")
+    minor = runtime.removeprefix("python3.")
+    if not (runtime.startswith("python3.") and minor.isdigit() and int(minor) >= 12):
+        raise InvalidParameterValueException(
+            f"{runtime} is not supported for SnapStart enabled functions."
+        )
+    if values.get("ephemeral", 512) > 512:
+        raise InvalidParameterValueException(
+            "SnapStart is not supported for functions with ephemeral storage greater than 512 MB."
+        )
 
 
 def get_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    _latest_only(params)
-    function = backend.function(params["FunctionName"])
-    return {
-        "Configuration": configuration(backend, function),
+    function, qualifier = target(backend, params)
+    config = named_config(backend, function, qualifier)
+    answer: dict[str, Any] = {
+        "Configuration": configuration(backend, function.name, config),
         "Code": {
             "RepositoryType": "S3",
             "Location": (
                 f"https://awslambda-{backend.region}-tasks.s3.{backend.region}.amazonaws.com/"
-                f"snapshots/{backend.account_id}/{function.name}-{function.revision}"
+                f"snapshots/{backend.account_id}/{function.name}-{config.revision}"
             ),
         },
     }
+    if function.reserved is not None:
+        answer["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved}
+    return answer
 
 
 def get_function_configuration(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    _latest_only(params)
-    return configuration(backend, backend.function(params["FunctionName"]))
+    function, qualifier = target(backend, params)
+    return configuration(backend, function.name, named_config(backend, function, qualifier))
 
 
 def list_functions(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
     names = sorted(backend.functions)
-    marker = params.get("Marker")
-    if marker:
-        names = [n for n in names if n > marker]
-    limit = params.get("MaxItems", 50)
-    answer: dict[str, Any] = {
-        "Functions": [configuration(backend, backend.functions[n]) for n in names[:limit]]
-    }
-    if len(names) > limit:
-        answer["NextMarker"] = names[limit - 1]
-    return answer
+    everything = params.get("FunctionVersion") == "ALL"
+    configs = [
+        (n, c)
+        for n in names
+        for c in (
+            [backend.functions[n].latest, *backend.functions[n].versions.values()]
+            if everything
+            else [backend.functions[n].latest]
+        )
+    ]
+    return page([configuration(backend, n, c) for n, c in configs], params, "Functions")
 
 
 def update_function_code(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    if params.get("Publish"):
-        raise NotSupportedByEmulator("Publish (function versions)")
-    function = backend.function(params["FunctionName"])
+    function, _ = target(backend, params)
     code = _zip(
         {
             "Code": {
@@ -272,32 +282,29 @@ def update_function_code(backend: LambdaBackend, params: dict[str, Any]) -> dict
             }
         }
     )
-    return configuration(backend, backend.update(function, code=code))
+    config = backend.update(function, code=code)
+    if params.get("Publish"):
+        config = backend.publish(function)
+    return configuration(backend, function.name, config)
 
 
 def update_function_configuration(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    function = backend.function(params["FunctionName"])
+    function, _ = target(backend, params)
     values = _validated(params)
-    return configuration(backend, backend.update(function, **values))
+    merged = {
+        "runtime": function.latest.runtime,
+        "ephemeral": function.latest.ephemeral,
+        "snap_start": function.latest.snap_start,
+        **values,
+    }
+    _check_snap_start(merged)
+    return configuration(backend, function.name, backend.update(function, **values))
 
 
 def delete_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    _latest_only(params)
-    backend.delete(backend.function(params["FunctionName"]))
+    function, qualifier = target(backend, params)
+    backend.delete(function, qualifier)
     return {}
-
-
-def _latest_only(params: dict[str, Any]) -> None:
-    qualifier = params.get("Qualifier")
-    name = params.get("FunctionName", "")
-    if ":function:" in name and name.count(":") > 6:
-        qualifier = name.rsplit(":", 1)[1]
-    if qualifier not in (None, "$LATEST"):
-        raise ResourceNotFoundException(
-            f"Function not found: arn:aws:lambda:us-east-1:123456789012:function:{name.rsplit(':function:', 1)[-1]}:{qualifier}"
-        )
 
 
 def _payload(raw: Any) -> bytes:
@@ -311,12 +318,18 @@ def _payload(raw: Any) -> bytes:
 
 
 def invoke(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
-    require(params, "FunctionName")
-    _latest_only(params)
-    function = backend.function(params["FunctionName"])
+    function, qualifier = target(backend, params)
     payload = _payload(params.get("Payload"))
     kind = params.get("InvocationType", "RequestResponse")
-
+    if kind not in ("Event", "RequestResponse", "DryRun"):
+        raise ValidationException(
+            f"1 validation error detected: Value '{kind}' at 'invocationType' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
+        )
+    if kind != "Event" and len(payload) > limits.value("lambda", "SyncPayload"):
+        raise RequestTooLargeException(
+            f"Request must be smaller than {limits.value('lambda', 'SyncPayload')} bytes for the InvokeFunction operation"
+        )
     try:
         json.loads(payload)
     except ValueError:
@@ -324,23 +337,15 @@ def invoke(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:
             "Could not parse request body into json: the payload is not valid JSON"
         ) from None
     if kind == "DryRun":
+        backend.resolve(function, qualifier)
         return {"StatusCode": 204, "Payload": Payload(b"")}
     if kind == "Event":
-        backend.enqueue(function, payload)
+        backend.queue.enqueue(function, qualifier, payload)
         return {"StatusCode": 202, "Payload": Payload(b"")}
-    if kind != "RequestResponse":
-        raise ValidationException(
-            f"1 validation error detected: Value '{kind}' at 'invocationType' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [Event, RequestResponse, DryRun]"
-        )
-    if len(payload) > limits.value("lambda", "SyncPayload"):
-        raise RequestTooLargeException(
-            f"Request must be smaller than {limits.value('lambda', 'SyncPayload')} bytes for the InvokeFunction operation"
-        )
-    outcome = backend.invoke(function, payload)
+    outcome = backend.invoke(function, qualifier, payload)
     answer: dict[str, Any] = {
         "StatusCode": 200,
-        "ExecutedVersion": "$LATEST",
+        "ExecutedVersion": outcome.version,
         "Payload": Payload(outcome.payload),
     }
     if outcome.function_error:
@@ -360,4 +365,7 @@ OPERATIONS = {
     "UpdateFunctionConfiguration": update_function_configuration,
     "DeleteFunction": delete_function,
     "Invoke": invoke,
+    **api_versions.OPERATIONS,
+    **api_concurrency.OPERATIONS,
+    **api_async.OPERATIONS,
 }

@@ -1,43 +1,41 @@
-"""Lambda behaviour: functions, real execution in worker processes, logs, the async queue."""
+"""Lambda behaviour: functions, versions, aliases, concurrency, invocation, the async queue."""
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
-import math
-import os
-import shutil
-import tempfile
 import uuid
 import zipfile
-from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from emulator import limits
-from emulator.services.awslambda.environment import Environment, WorkerGone
+from emulator.services.awslambda.asyncqueue import AsyncQueue
+from emulator.services.awslambda.concurrency import Pool
 from emulator.services.awslambda.errors import (
     InvalidParameterValueException,
-    RequestTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
+    TooManyRequestsException,
 )
-from emulator.services.awslambda.models import AsyncEvent, Function
+from emulator.services.awslambda.invoker import Invoker, Outcome, Target
+from emulator.services.awslambda.models import (
+    LATEST,
+    Alias,
+    Config,
+    EventInvokeConfig,
+    Function,
+    Provisioned,
+)
 from emulator.services.base import Backend
 
-#: Function errors are retried after 1 minute, then after 2 more (AWS's default of 2 retries).
-RETRY_DELAYS = (60, 120)
+#: Low-discrepancy step for weighted alias routing: the fractional parts of n·φ spread
+#: evenly over [0, 1), so over any run of calls each version gets its share, the same
+#: way every time, without a random generator.
+_GOLDEN = 0.6180339887498949
 
-
-@dataclass
-class Outcome:
-    """What an invocation produced, before it is shaped into an Invoke answer."""
-
-    payload: bytes
-    function_error: str | None
-    log: list[str]
-    request_id: str
+#: Seconds from PutProvisionedConcurrencyConfig to READY. AWS gives no figure (it says
+#: allocation takes "a few minutes"), so the emulator uses a round one.
+PROVISIONING_SECONDS = 60
 
 
 class LambdaBackend(Backend):
@@ -46,338 +44,335 @@ class LambdaBackend(Backend):
     def __init__(self, cloud: Any, region: str) -> None:
         super().__init__(cloud, region)
         self.functions: dict[str, Function] = {}
-        self.queue: dict[int, AsyncEvent] = {}
-        self._idle: dict[str, list[Environment]] = {}
-        self._all: list[Environment] = []
-        self._code_root: Path | None = None
+        self.invoker = Invoker(cloud, region, self.arn)
+        self.pool = Pool(
+            int(cloud.quota("lambda", "ConcurrentExecutions")),
+            scaling_capacity=int(limits.value("lambda", "ScalingEnvironments")),
+            scaling_window=float(limits.value("lambda", "ScalingWindow")),
+        )
+        self.queue = AsyncQueue(self)
+        self._routed = 0
 
-    # -- functions ----------------------------------------------------------------------
+    # -- names --------------------------------------------------------------------------
+    @staticmethod
+    def split(name_or_arn: str, qualifier: str | None = None) -> tuple[str, str | None]:
+        """``name``, ``name:qualifier``, a partial or a full ARN -> (name, qualifier)."""
+        text = name_or_arn
+        if ":function:" in text:
+            text = text.split(":function:", 1)[1]
+        elif text.count(":") == 2:  # 123456789012:function:name
+            text = text.split(":", 2)[2]
+        name, _, inline = text.partition(":")
+        if inline and qualifier and inline != qualifier:
+            raise InvalidParameterValueException(
+                "The derived qualifier from the function name does not match the specified qualifier."
+            )
+        return name, (inline or qualifier or None)
+
     def function(self, name_or_arn: str) -> Function:
-        name = name_or_arn.rsplit(":function:", 1)[-1].split(":")[0]
+        name, _ = self.split(name_or_arn)
         function = self.functions.get(name)
         if function is None:
             raise ResourceNotFoundException(f"Function not found: {self.arn('function:' + name)}")
         return function
 
-    def create(self, function: Function) -> Function:
-        if function.name in self.functions:
-            raise ResourceConflictException(f"Function already exist: {function.name}")
-        check_zip(function.code)
-        function.last_modified = self.cloud.clock.now()
-        function.revision = str(uuid.UUID(int=self.cloud.next_id()))
-        self.functions[function.name] = function
+    def resolve(self, function: Function, qualifier: str | None) -> Target:
+        """The configuration a call runs: $LATEST, a version, or an alias's pick."""
+        if qualifier in (None, LATEST):
+            return Target(function.name, function.latest)
+        assert qualifier is not None
+        if qualifier in function.versions:
+            return Target(function.name, function.versions[qualifier])
+        alias = function.aliases.get(qualifier)
+        if alias is None:
+            raise ResourceNotFoundException(
+                f"Function not found: {self.arn(f'function:{function.name}:{qualifier}')}"
+            )
+        version = alias.version
+        if alias.weights:
+            self._routed += 1
+            share = (self._routed * _GOLDEN) % 1.0
+            for extra, weight in alias.weights.items():
+                if share < weight:
+                    version = extra
+                    break
+                share -= weight
+        return Target(function.name, function.config(version), alias.name)
+
+    # -- functions ----------------------------------------------------------------------
+    def create(self, name: str, config: Config) -> Function:
+        if name in self.functions:
+            raise ResourceConflictException(f"Function already exist: {name}")
+        check_zip(config.code)
+        self._stamp(config)
+        function = Function(name, config)
+        self.functions[name] = function
         return function
 
-    def update(self, function: Function, **changes: Any) -> Function:
+    def update(self, function: Function, **changes: Any) -> Config:
         if "code" in changes:
             check_zip(changes["code"])
         for key, value in changes.items():
-            setattr(function, key, value)
-        function.last_modified = self.cloud.clock.now()
-        function.revision = str(uuid.UUID(int=self.cloud.next_id()))
-        self._retire(function.name)
-        return function
+            setattr(function.latest, key, value)
+        self._stamp(function.latest)
+        self.invoker.retire(function.name, LATEST)
+        return function.latest
 
-    def delete(self, function: Function) -> None:
-        self._retire(function.name)
-        del self.functions[function.name]
-
-    def _retire(self, name: str) -> None:
-        for environment in self._idle.pop(name, []):
-            environment.kill()
-            self.cloud.events.emit("lambda", "worker_stopped", name)
-
-    # -- invocation ---------------------------------------------------------------------
-    def invoke(self, function: Function, payload: bytes) -> Outcome:
-        """Run the function once, synchronously, in a warm or a new environment."""
-        request_id = str(uuid.UUID(int=self.cloud.next_id()))
-        log: list[str] = []
-        environment, cold, failed_init = self._acquire(function, log)
-        if environment is None:
-            return self._init_failed(function, request_id, log, failed_init)
-        log.append(f"START RequestId: {request_id} Version: $LATEST")
-        reply = None
-        try:
-            with self.cloud.lock.released():
-                reply = environment.invoke(request_id, payload, function.timeout)
-        except WorkerGone as gone:
-            outcome = self._exited(function, environment, request_id, log, str(gone))
-        else:
-            outcome = self._finish(function, environment, request_id, log, reply, cold)
-        self._write_log(function, environment.stream, outcome.log)
-        return outcome
-
-    def _acquire(self, function: Function, log: list[str]) -> tuple[Environment | None, bool, Any]:
-        """A warm environment, or a new one after its init phase (cold start)."""
-        idle = self._idle.setdefault(function.name, [])
-        while idle:
-            environment = idle.pop()
-            if environment.alive:
-                return environment, False, None
-        stream = self._stream_name()
-        environment = Environment(
-            self._code_dir(function), self._process_env(function, stream), stream
-        )
-        self._all = [e for e in self._all if e.alive]
-        self._all.append(environment)
-        with self.cloud.lock.released():
-            try:
-                init = environment.start(function.timeout)
-            except WorkerGone:
-                init = None
-        if init is None or init.timed_out or init.data.get("error"):
-            environment.kill()
-            return None, True, (init, stream)
-        if init.data["log"]:
-            log.extend(init.data["log"].rstrip("\n").split("\n"))
-        environment.init_ms = init.data["init_ms"]  # type: ignore[attr-defined]
-        self.cloud.events.emit(
-            "lambda", "cold_start", function.name, init_ms=round(init.data["init_ms"], 2)
-        )
-        return environment, True, None
-
-    def _init_failed(
-        self, function: Function, request_id: str, log: list[str], failed: Any
-    ) -> Outcome:
-        init, stream = failed
-        if init is None or init.timed_out:
-            error = {
-                "errorMessage": f"{self._stamp()} {request_id} Task timed out after {function.timeout:.2f} seconds"
-            }
-            log.append(error["errorMessage"])
-        else:
-            error = init.data["error"]
-            log.extend(init.data["log"].rstrip("\n").split("\n"))
-        log.append(f"START RequestId: {request_id} Version: $LATEST")
-        log.append(f"END RequestId: {request_id}")
-        log.append(
-            f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {function.memory} MB\tMax Memory Used: 0 MB\t"
-        )
-        self._write_log(function, stream, log)
-        self.cloud.events.emit(
-            "lambda", "function_error", function.name, error=error.get("errorType", "timeout")
-        )
-        return Outcome(_json(error), "Unhandled", log, request_id)
-
-    def _finish(
-        self,
-        function: Function,
-        environment: Environment,
-        request_id: str,
-        log: list[str],
-        reply: Any,
-        cold: bool,
-    ) -> Outcome:
-        if reply.timed_out:
-            message = (
-                f"{self._stamp()} {request_id} Task timed out after {function.timeout:.2f} seconds"
+    def delete(self, function: Function, qualifier: str | None = None) -> None:
+        if qualifier in (None, LATEST):
+            self.invoker.retire(function.name)
+            self.pool.set_reserved(function.name, None)
+            self.pool.set_held(function.name, 0)
+            del self.functions[function.name]
+            return
+        assert qualifier is not None
+        if qualifier not in function.versions:
+            if qualifier in function.aliases:
+                raise InvalidParameterValueException(
+                    "Deletion of aliases is not supported by DeleteFunction; use DeleteAlias."
+                )
+            raise ResourceNotFoundException(
+                f"Function not found: {self.arn(f'function:{function.name}:{qualifier}')}"
             )
-            log += [
-                message,
-                f"END RequestId: {request_id}",
-                self._report(function, request_id, function.timeout * 1000, 0, environment, cold),
-            ]
-            self.cloud.events.emit("lambda", "timeout", function.name, timeout=function.timeout)
-            return Outcome(_json({"errorMessage": message}), "Unhandled", log, request_id)
-        data = reply.data
-        if "exit" in data:
-            return self._exited(
-                function, environment, request_id, log, f"exit status {data['exit']}", data
-            )
-        log += _lines(data["log"])
-        log += [
-            f"END RequestId: {request_id}",
-            self._report(
-                function, request_id, data["duration_ms"], data["max_rss_mb"], environment, cold
-            ),
-        ]
-        self._idle.setdefault(function.name, []).append(environment)
-        self.cloud.events.emit(
-            "lambda",
-            "invoke",
-            function.name,
-            cold=cold,
-            duration_ms=round(data["duration_ms"], 3),
-            error="error" in data,
+        users = sorted(
+            a.name for a in function.aliases.values() if qualifier in (a.version, *a.weights)
         )
-        if "error" in data:
-            self.cloud.events.emit(
-                "lambda", "function_error", function.name, error=data["error"]["errorType"]
+        if users:
+            raise ResourceConflictException(
+                f"Unable to delete version because the following aliases reference it: {users}"
             )
-            return Outcome(_json(data["error"]), "Unhandled", log, request_id)
-        payload = data["result"].encode()
-        if len(payload) > limits.value("lambda", "SyncPayload"):
-            error = {
-                "errorMessage": f"Response payload size exceeded maximum allowed payload size ({limits.value('lambda', 'SyncPayload')} bytes).",
-                "errorType": "Function.ResponseSizeTooLarge",
-            }
-            return Outcome(_json(error), "Unhandled", log, request_id)
-        return Outcome(payload, None, log, request_id)
+        self.invoker.retire(function.name, qualifier)
+        function.provisioned.pop(qualifier, None)
+        function.event_invoke.pop(qualifier, None)
+        del function.versions[qualifier]
+        self._held_changed(function)
 
-    def _exited(
-        self,
-        function: Function,
-        environment: Environment,
-        request_id: str,
-        log: list[str],
-        why: str,
-        data: dict[str, Any] | None = None,
-    ) -> Outcome:
-        environment.kill()
-        if data:
-            log += _lines(data.get("log", ""))
-        message = f"RequestId: {request_id} Error: Runtime exited with error: {why}"
-        error = {"errorType": "Runtime.ExitError", "errorMessage": message}
-        log += [
-            message,
-            "Runtime.ExitError",
-            f"END RequestId: {request_id}",
-            self._report(function, request_id, 0, 0, environment, False),
-        ]
-        self.cloud.events.emit("lambda", "function_error", function.name, error="Runtime.ExitError")
-        return Outcome(_json(error), "Unhandled", log, request_id)
+    def _stamp(self, config: Config) -> None:
+        config.last_modified = self.cloud.clock.now()
+        config.revision = str(uuid.UUID(int=self.cloud.next_id()))
 
-    def _report(
-        self,
-        function: Function,
-        request_id: str,
-        duration: float,
-        rss: int,
-        environment: Environment,
-        cold: bool,
-    ) -> str:
-        line = (
-            f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms\t"
-            f"Memory Size: {function.memory} MB\tMax Memory Used: {rss} MB\t"
-        )
-        if cold:
-            line += f"Init Duration: {getattr(environment, 'init_ms', 0.0):.2f} ms\t"
-        return line
-
-    def _write_log(self, function: Function, stream: str, lines: list[str]) -> None:
-        now = int(self.cloud.clock.now() * 1000)
-        logs: Any = self.cloud.backend("logs", self.region)
-        logs.put_lines(
-            f"/aws/lambda/{function.name}", stream, [(now, line + "\n") for line in lines]
-        )
-
-    def _stamp(self) -> str:
-        moment = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-    def _stream_name(self) -> str:
-        day = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC).strftime("%Y/%m/%d")
-        return f"{day}/[$LATEST]{uuid.UUID(int=self.cloud.next_id()).hex}"
-
-    def _code_dir(self, function: Function) -> Path:
-        if self._code_root is None:
-            self._code_root = Path(tempfile.mkdtemp(prefix="serverlings-lambda-"))
-        target = self._code_root / f"{function.name}-{function.revision}"
-        if not target.exists():
-            with zipfile.ZipFile(io.BytesIO(function.code)) as archive:
-                archive.extractall(target)
-        return target
-
-    def _process_env(self, function: Function, stream: str) -> dict[str, str]:
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "en_US.UTF-8",
-            "TZ": ":UTC",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "HOME": str(self._code_root),
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-            **function.environment,
-            "AWS_LAMBDA_FUNCTION_NAME": function.name,
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
-            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
-            "LAMBDA_TASK_ROOT": str(self._code_dir(function)),
-            "_HANDLER": function.handler,
-            "AWS_ACCESS_KEY_ID": "ASIAEMULATORTEMPKEY",
-            "AWS_SECRET_ACCESS_KEY": "emulator-temporary-secret",
-            "AWS_SESSION_TOKEN": "emulator-session-token",
-            "SERVERLINGS_FUNCTION_ARN": self.arn(f"function:{function.name}"),
-        }
-        env["AWS_ENDPOINT_URL"] = self.cloud.endpoint_url
-        return env
-
-    # -- the asynchronous queue ---------------------------------------------------------
-    def enqueue(self, function: Function, payload: bytes) -> str:
-        if len(payload) > limits.value("lambda", "AsyncPayload"):
-            raise RequestTooLargeException(
-                f"Request must be smaller than {limits.value('lambda', 'AsyncPayload')} bytes for the InvokeFunction operation"
-            )
-        event = AsyncEvent(
-            self.cloud.next_id(),
-            function.name,
-            base64.b64encode(payload).decode(),
+    # -- versions and aliases -----------------------------------------------------------
+    def publish(self, function: Function, description: str | None = None) -> Config:
+        """PublishVersion: a new version unless the latest one is identical."""
+        if function.versions:
+            newest = function.versions[max(function.versions, key=int)]
+            if newest.same_as(function.latest):
+                return newest
+        number = str(function.next_version)
+        function.next_version += 1
+        version = function.latest.published(
+            number,
+            function.latest.description if description is None else description,
+            str(uuid.UUID(int=self.cloud.next_id())),
             self.cloud.clock.now(),
         )
-        self.queue[event.id] = event
-        self._schedule(event)
-        self.cloud.events.emit("lambda", "async_queued", function.name, event=event.id)
-        return str(uuid.UUID(int=event.id))
+        function.versions[number] = version
+        return version
 
-    def _schedule(self, event: AsyncEvent) -> None:
-        self.cloud.clock.call_at(event.due, lambda: self._run_async(event.id))
+    def put_alias(self, function: Function, alias: Alias, *, create: bool) -> Alias:
+        if create and alias.name in function.aliases:
+            raise ResourceConflictException(
+                f"Alias already exists: {self.arn(f'function:{function.name}:{alias.name}')}"
+            )
+        if not create and alias.name not in function.aliases:
+            raise ResourceNotFoundException(
+                f"Alias not found: {self.arn(f'function:{function.name}:{alias.name}')}"
+            )
+        for version in (alias.version, *alias.weights):
+            if version != LATEST and version not in function.versions:
+                raise ResourceNotFoundException(
+                    f"Function not found: {self.arn(f'function:{function.name}:{version}')}"
+                )
+        if alias.weights and alias.version == LATEST:
+            raise InvalidParameterValueException(
+                "$LATEST is not supported for an alias pointing to more than 1 version"
+            )
+        alias.revision = str(uuid.UUID(int=self.cloud.next_id()))
+        function.aliases[alias.name] = alias
+        return alias
 
-    def _run_async(self, event_id: int) -> None:
-        event = self.queue.pop(event_id, None)
-        if event is None:
-            return
-        function = self.functions.get(event.function)
-        if function is None:
-            self.cloud.events.emit(
-                "lambda", "async_dropped", event.function, reason="function deleted"
+    def delete_alias(self, function: Function, name: str) -> None:
+        function.aliases.pop(name, None)
+        function.provisioned.pop(name, None)
+        function.event_invoke.pop(name, None)
+        self._held_changed(function)
+
+    # -- concurrency --------------------------------------------------------------------
+    def account_limit(self) -> int:
+        return int(self.cloud.quota("lambda", "ConcurrentExecutions"))
+
+    def unreserved_minimum(self) -> int:
+        return int(self.cloud.quota("lambda", "UnreservedMinimum"))
+
+    def sync_pool(self) -> None:
+        self.pool.account_limit = self.account_limit()
+
+    def put_reserved(self, function: Function, value: int) -> None:
+        self.sync_pool()
+        others = sum(f.reserved or 0 for f in self.functions.values() if f.name != function.name)
+        minimum = self.unreserved_minimum()
+        if self.account_limit() - others - value < minimum:
+            raise InvalidParameterValueException(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{minimum}]."
             )
-            return
-        outcome = self.invoke(function, base64.b64decode(event.payload))
-        if outcome.function_error and event.attempt < len(RETRY_DELAYS):
-            event.due = self.cloud.clock.now() + RETRY_DELAYS[event.attempt]
-            event.attempt += 1
-            self.queue[event.id] = event
-            self._schedule(event)
-            self.cloud.events.emit(
-                "lambda", "retry", function.name, attempt=event.attempt, due=event.due
+        provisioned = sum(p.requested for p in function.provisioned.values())
+        if value < provisioned:
+            raise ResourceConflictException(
+                f"Function {function.name} has provisioned concurrency of {provisioned}; "
+                "reserved concurrency cannot be set below it."
             )
-        elif outcome.function_error:
-            self.cloud.events.emit(
-                "lambda", "async_dropped", function.name, reason="RetriesExhausted"
+        function.reserved = value
+        self.pool.set_reserved(function.name, value)
+
+    def delete_reserved(self, function: Function) -> None:
+        function.reserved = None
+        self.pool.set_reserved(function.name, None)
+
+    def put_provisioned(self, function: Function, qualifier: str, amount: int) -> Provisioned:
+        if qualifier == LATEST or (
+            qualifier not in function.versions and qualifier not in function.aliases
+        ):
+            if qualifier == LATEST:
+                raise InvalidParameterValueException(
+                    "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+                )
+            raise ResourceNotFoundException(
+                f"Function not found: {self.arn(f'function:{function.name}:{qualifier}')}"
             )
+        if qualifier in function.versions and function.versions[qualifier].snap_start != "None":
+            raise InvalidParameterValueException(
+                "Provisioned concurrency is not supported on versions with SnapStart enabled."
+            )
+        others = sum(p.requested for q, p in function.provisioned.items() if q != qualifier)
+        if function.reserved is not None and others + amount > function.reserved:
+            raise InvalidParameterValueException(
+                "Requested Provisioned Concurrency should not be greater than the "
+                f"reservedConcurrentExecution for function: {function.reserved}"
+            )
+        if function.reserved is None:
+            self.sync_pool()
+            held_elsewhere = sum(
+                sum(p.requested for p in f.provisioned.values())
+                for f in self.functions.values()
+                if f.reserved is None and f.name != function.name
+            )
+            room = self.pool.unreserved_limit() - held_elsewhere - others - amount
+            if room < self.unreserved_minimum():
+                raise InvalidParameterValueException(
+                    "Requested Provisioned Concurrency decreases account's "
+                    "UnreservedConcurrentExecution below its minimum value of "
+                    f"[{self.unreserved_minimum()}]."
+                )
+        now = self.cloud.clock.now()
+        config = Provisioned(amount, now + PROVISIONING_SECONDS, now)
+        function.provisioned[qualifier] = config
+        self._held_changed(function)
+        return config
+
+    def delete_provisioned(self, function: Function, qualifier: str) -> None:
+        if function.provisioned.pop(qualifier, None) is None:
+            raise ResourceNotFoundException(
+                f"No Provisioned Concurrency Config found for this function: {function.name}:{qualifier}"
+            )
+        self._held_changed(function)
+
+    def provisioned_ready(self, config: Provisioned) -> int:
+        """Environments allocated so far (all of them once the allocation is READY)."""
+        return config.requested if self.cloud.clock.now() >= config.ready_at else 0
+
+    def _held_changed(self, function: Function) -> None:
+        self.pool.set_held(function.name, sum(p.requested for p in function.provisioned.values()))
+
+    def _provisioned_for(self, function: Function, target: Target) -> tuple[str | None, int]:
+        """The provisioned slot a call may use: the alias's, else the version's."""
+        for key in (target.alias, target.version):
+            if key and key in function.provisioned:
+                return key, self.provisioned_ready(function.provisioned[key])
+        return None, 0
+
+    # -- invocation ---------------------------------------------------------------------
+    def invoke(self, function: Function, qualifier: str | None, payload: bytes) -> Outcome:
+        """Run the function once, synchronously, if concurrency allows; else throttle."""
+        self.sync_pool()
+        target = self.resolve(function, qualifier)
+        slot_key, slot_limit = self._provisioned_for(function, target)
+        slot = (function.name, slot_key) if slot_key else None
+        on_provisioned, throttle = self.pool.start(
+            function.name,
+            self.cloud.clock.now(),
+            new_environment=not self.invoker.has_idle(target),
+            provisioned_slot=slot,
+            provisioned_limit=slot_limit,
+        )
+        if throttle is not None:
+            self.cloud.events.emit(
+                "lambda", "throttle", function.name, reason=throttle.reason, version=target.version
+            )
+            raise TooManyRequestsException(throttle.message, Reason=throttle.reason)
+        try:
+            return self.invoker.run(target, payload, provisioned=on_provisioned)
+        finally:
+            self.pool.finish(function.name, on_provisioned=on_provisioned, provisioned_slot=slot)
+
+    def event_config(self, function: Function, qualifier: str | None) -> EventInvokeConfig:
+        """The asynchronous settings that apply to a call with this qualifier."""
+        found = function.event_invoke.get(qualifier or LATEST)
+        return found or EventInvokeConfig()
 
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
+        codes: dict[str, str] = {}
+        functions = [f.to_json(codes) for f in self.functions.values()]
         return {
-            "functions": [f.to_json() for f in self.functions.values()],
-            "queue": [asdict(e) for e in self.queue.values()],
+            "functions": functions,
+            "codes": codes,
+            "queue": self.queue.snapshot(),
+            "routed": self._routed,
         }
 
     def load(self, state: dict[str, Any]) -> None:
+        state = _upgrade(state)
+        codes = state.get("codes", {})
         for data in state.get("functions", []):
-            function = Function.from_json(data)
+            function = Function.from_json(data, codes)
             self.functions[function.name] = function
-        for data in state.get("queue", []):
-            event = AsyncEvent(**data)
-            self.queue[event.id] = event
-            self._schedule(event)
+            self.pool.set_reserved(function.name, function.reserved)
+            self._held_changed(function)
+        self._routed = state.get("routed", 0)
+        self.queue.load(state.get("queue", []))
 
     def close(self) -> None:
-        for environment in self._all:
-            environment.kill()
-        self._all.clear()
-        self._idle.clear()
-        if self._code_root is not None:
-            shutil.rmtree(self._code_root, ignore_errors=True)
-            self._code_root = None
+        self.invoker.close()
 
     def live_workers(self) -> int:
         """How many worker processes are running (for tests and the inspector)."""
-        return sum(1 for environment in self._all if environment.alive)
+        return self.invoker.live_workers()
+
+
+def _upgrade(state: dict[str, Any]) -> dict[str, Any]:
+    """Read state saved before versions existed (one flat configuration per function)."""
+    if "codes" in state:
+        return state
+    codes: dict[str, str] = {}
+    functions = []
+    for old in state.get("functions", []):
+        data = {k: v for k, v in old.items() if k != "name"}
+        config = Config(**{**data, "code": base64.b64decode(data["code"])})
+        functions.append(Function(old["name"], config).to_json(codes))
+    queue = [
+        {
+            "id": e["id"],
+            "function": e["function"],
+            "qualifier": LATEST,
+            "payload": e["payload"],
+            "enqueued": e["due"],
+            "due": e["due"],
+            "attempt": e.get("attempt", 0),
+        }
+        for e in state.get("queue", [])
+    ]
+    return {"functions": functions, "codes": codes, "queue": queue}
 
 
 def check_zip(code: bytes) -> None:
@@ -388,16 +383,6 @@ def check_zip(code: bytes) -> None:
         raise InvalidParameterValueException(
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         ) from None
-
-
-def _json(value: Any) -> bytes:
-    import json
-
-    return json.dumps(value).encode()
-
-
-def _lines(text: str) -> list[str]:
-    return text.rstrip("\n").split("\n") if text else []
 
 
 BACKEND = LambdaBackend

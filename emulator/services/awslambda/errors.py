@@ -34,3 +34,25 @@ class InvalidRequestContentException(ServiceError):
     code = "InvalidRequestContentException"
     status = 400
     sender_fault = True
+
+
+class TooManyRequestsException(ServiceError):
+    """A throttle: the ``Reason`` field says which limit was reached."""
+
+    code = "TooManyRequestsException"
+    status = 429
+    sender_fault = True
+
+
+class ProvisionedConcurrencyConfigNotFoundException(ServiceError):
+    code = "ProvisionedConcurrencyConfigNotFoundException"
+    status = 404
+    sender_fault = True
+
+
+class PreconditionFailedException(ServiceError):
+    """A RevisionId did not match: someone changed the resource since it was read."""
+
+    code = "PreconditionFailedException"
+    status = 412
+    sender_fault = True

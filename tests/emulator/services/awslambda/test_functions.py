@@ -353,7 +353,7 @@ def test_workers_never_leak(cloud: Cloud) -> None:
     assert backend.live_workers() == 4
     cloud.client("lambda").delete_function(FunctionName="fn0")
     assert backend.live_workers() == 3
-    processes = [e.process for e in backend._all]
+    processes = [e.process for e in backend.invoker._all]
     cloud.close()
     assert all(p.poll() is not None for p in processes)
 

@@ -1,0 +1,349 @@
+"""Running a function for real: environments kept warm per version, log lines, outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import os
+import shutil
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from emulator import limits
+from emulator.services.awslambda.environment import Environment, WorkerGone
+from emulator.services.awslambda.models import Config
+
+if TYPE_CHECKING:
+    from emulator.cloud import Cloud
+
+
+@dataclass
+class Outcome:
+    """What an invocation produced, before it is shaped into an Invoke answer."""
+
+    payload: bytes
+    function_error: str | None
+    log: list[str]
+    request_id: str
+    duration_ms: float = 0.0
+    cold: bool = False
+    init_ms: float = 0.0
+    version: str = "$LATEST"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one invocation runs: a function's configuration under a version, maybe an alias."""
+
+    function: str
+    config: Config
+    alias: str | None = None
+
+    @property
+    def version(self) -> str:
+        return self.config.version
+
+    @property
+    def pool_key(self) -> str:
+        return f"{self.function}:{self.config.version}:{self.config.revision}"
+
+
+class Invoker:
+    """Worker processes of one region's functions, and the log lines they leave.
+
+    Environments are kept per function version (and revision of ``$LATEST``), so a
+    version's warm environments never serve another version's calls.
+    """
+
+    def __init__(self, cloud: Cloud, region: str, arn: Any) -> None:
+        self.cloud = cloud
+        self.region = region
+        self._arn = arn
+        self._idle: dict[str, list[Environment]] = {}
+        self._all: list[Environment] = []
+        self._code_root: Path | None = None
+
+    # -- the environment pool ---------------------------------------------------------
+    def has_idle(self, target: Target) -> bool:
+        return any(e.alive for e in self._idle.get(target.pool_key, []))
+
+    def retire(self, function: str, version: str | None = None) -> None:
+        """Stop the idle environments of a function (or one of its versions)."""
+        prefix = f"{function}:" if version is None else f"{function}:{version}:"
+        for key in [k for k in self._idle if k.startswith(prefix)]:
+            for environment in self._idle.pop(key):
+                environment.kill()
+                self.cloud.events.emit("lambda", "worker_stopped", function)
+        self._all = [e for e in self._all if e.alive]
+
+    def live_workers(self) -> int:
+        return sum(1 for environment in self._all if environment.alive)
+
+    def close(self) -> None:
+        for environment in self._all:
+            environment.kill()
+        self._all.clear()
+        self._idle.clear()
+        if self._code_root is not None:
+            shutil.rmtree(self._code_root, ignore_errors=True)
+            self._code_root = None
+
+    # -- one invocation ---------------------------------------------------------------
+    def run(self, target: Target, payload: bytes, *, provisioned: bool = False) -> Outcome:
+        """Run the function once in a warm or a new environment.
+
+        ``provisioned``: the call is served by provisioned concurrency, whose environments
+        were initialised ahead of time, so the caller never sees a cold start.
+        """
+        config = target.config
+        request_id = str(uuid.UUID(int=self.cloud.next_id()))
+        log: list[str] = []
+        environment, cold, failed_init = self._acquire(target, log)
+        if environment is None:
+            outcome = self._init_failed(target, request_id, log, failed_init)
+            outcome.version = target.version
+            return outcome
+        cold = cold and not provisioned
+        init_ms = getattr(environment, "init_ms", 0.0) if cold else 0.0
+        log.append(f"START RequestId: {request_id} Version: {target.version}")
+        try:
+            with self.cloud.lock.released():
+                reply = environment.invoke(request_id, payload, config.timeout)
+        except WorkerGone as gone:
+            outcome = self._exited(target, environment, request_id, log, str(gone))
+        else:
+            outcome = self._finish(target, environment, request_id, log, reply, cold)
+        outcome.cold, outcome.init_ms, outcome.version = cold, init_ms, target.version
+        self._write_log(target, environment.stream, outcome.log)
+        return outcome
+
+    def _acquire(self, target: Target, log: list[str]) -> tuple[Environment | None, bool, Any]:
+        """A warm environment, or a new one after its init phase (cold start)."""
+        config = target.config
+        idle = self._idle.setdefault(target.pool_key, [])
+        while idle:
+            environment = idle.pop()
+            if environment.alive:
+                return environment, False, None
+        stream = self._stream_name(target.version)
+        environment = Environment(self._code_dir(target), self._process_env(target, stream), stream)
+        self._all = [e for e in self._all if e.alive]
+        self._all.append(environment)
+        with self.cloud.lock.released():
+            try:
+                init = environment.start(config.timeout)
+            except WorkerGone:
+                init = None
+        if init is None or init.timed_out or init.data.get("error"):
+            environment.kill()
+            return None, True, (init, stream)
+        if init.data["log"]:
+            log.extend(_lines(init.data["log"]))
+        environment.init_ms = init.data["init_ms"]  # type: ignore[attr-defined]
+        self.cloud.events.emit(
+            "lambda",
+            "cold_start",
+            target.function,
+            version=target.version,
+            init_ms=round(init.data["init_ms"], 2),
+        )
+        return environment, True, None
+
+    def _init_failed(self, target: Target, request_id: str, log: list[str], failed: Any) -> Outcome:
+        config = target.config
+        init, stream = failed
+        if init is None or init.timed_out:
+            error = {
+                "errorMessage": f"{self._stamp()} {request_id} Task timed out after {config.timeout:.2f} seconds"
+            }
+            log.append(error["errorMessage"])
+        else:
+            error = init.data["error"]
+            log.extend(_lines(init.data["log"]))
+        log.append(f"START RequestId: {request_id} Version: {target.version}")
+        log.append(f"END RequestId: {request_id}")
+        log.append(
+            f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {config.memory} MB\tMax Memory Used: 0 MB\t"
+        )
+        self._write_log(target, stream, log)
+        self.cloud.events.emit(
+            "lambda", "function_error", target.function, error=error.get("errorType", "timeout")
+        )
+        return Outcome(_json(error), "Unhandled", log, request_id)
+
+    def _finish(
+        self,
+        target: Target,
+        environment: Environment,
+        request_id: str,
+        log: list[str],
+        reply: Any,
+        cold: bool,
+    ) -> Outcome:
+        config = target.config
+        if reply.timed_out:
+            message = (
+                f"{self._stamp()} {request_id} Task timed out after {config.timeout:.2f} seconds"
+            )
+            log += [
+                message,
+                f"END RequestId: {request_id}",
+                self._report(config, request_id, config.timeout * 1000, 0, environment, cold),
+            ]
+            self.cloud.events.emit("lambda", "timeout", target.function, timeout=config.timeout)
+            return Outcome(
+                _json({"errorMessage": message}),
+                "Unhandled",
+                log,
+                request_id,
+                duration_ms=config.timeout * 1000.0,
+            )
+        data = reply.data
+        if "exit" in data:
+            return self._exited(
+                target, environment, request_id, log, f"exit status {data['exit']}", data
+            )
+        log += _lines(data["log"])
+        log += [
+            f"END RequestId: {request_id}",
+            self._report(
+                config, request_id, data["duration_ms"], data["max_rss_mb"], environment, cold
+            ),
+        ]
+        self._idle.setdefault(target.pool_key, []).append(environment)
+        self.cloud.events.emit(
+            "lambda",
+            "invoke",
+            target.function,
+            version=target.version,
+            cold=cold,
+            duration_ms=round(data["duration_ms"], 3),
+            error="error" in data,
+        )
+        duration = float(data["duration_ms"])
+        if "error" in data:
+            self.cloud.events.emit(
+                "lambda", "function_error", target.function, error=data["error"]["errorType"]
+            )
+            return Outcome(_json(data["error"]), "Unhandled", log, request_id, duration)
+        payload = data["result"].encode()
+        if len(payload) > limits.value("lambda", "SyncPayload"):
+            error = {
+                "errorMessage": f"Response payload size exceeded maximum allowed payload size ({limits.value('lambda', 'SyncPayload')} bytes).",
+                "errorType": "Function.ResponseSizeTooLarge",
+            }
+            return Outcome(_json(error), "Unhandled", log, request_id, duration)
+        return Outcome(payload, None, log, request_id, duration)
+
+    def _exited(
+        self,
+        target: Target,
+        environment: Environment,
+        request_id: str,
+        log: list[str],
+        why: str,
+        data: dict[str, Any] | None = None,
+    ) -> Outcome:
+        environment.kill()
+        if data:
+            log += _lines(data.get("log", ""))
+        message = f"RequestId: {request_id} Error: Runtime exited with error: {why}"
+        error = {"errorType": "Runtime.ExitError", "errorMessage": message}
+        log += [
+            message,
+            "Runtime.ExitError",
+            f"END RequestId: {request_id}",
+            self._report(target.config, request_id, 0, 0, environment, False),
+        ]
+        self.cloud.events.emit(
+            "lambda", "function_error", target.function, error="Runtime.ExitError"
+        )
+        return Outcome(_json(error), "Unhandled", log, request_id)
+
+    # -- log lines and process set-up -------------------------------------------------
+    def _report(
+        self,
+        config: Config,
+        request_id: str,
+        duration: float,
+        rss: int,
+        environment: Environment,
+        cold: bool,
+    ) -> str:
+        line = (
+            f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms\t"
+            f"Memory Size: {config.memory} MB\tMax Memory Used: {rss} MB\t"
+        )
+        if cold:
+            line += f"Init Duration: {getattr(environment, 'init_ms', 0.0):.2f} ms\t"
+        return line
+
+    def _write_log(self, target: Target, stream: str, lines: list[str]) -> None:
+        now = int(self.cloud.clock.now() * 1000)
+        logs: Any = self.cloud.backend("logs", self.region)
+        logs.put_lines(
+            f"/aws/lambda/{target.function}", stream, [(now, line + "\n") for line in lines]
+        )
+
+    def _stamp(self) -> str:
+        moment = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+    def _stream_name(self, version: str) -> str:
+        day = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC).strftime("%Y/%m/%d")
+        return f"{day}/[{version}]{uuid.UUID(int=self.cloud.next_id()).hex}"
+
+    def _code_dir(self, target: Target) -> Path:
+        if self._code_root is None:
+            self._code_root = Path(tempfile.mkdtemp(prefix="serverlings-lambda-"))
+        config = target.config
+        target_dir = self._code_root / f"{target.function}-{config.version}-{config.revision}"
+        if not target_dir.exists():
+            with zipfile.ZipFile(io.BytesIO(config.code)) as archive:
+                archive.extractall(target_dir)
+        return target_dir
+
+    def _process_env(self, target: Target, stream: str) -> dict[str, str]:
+        config = target.config
+        qualified = target.alias or (None if config.version == "$LATEST" else config.version)
+        arn = self._arn(f"function:{target.function}")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "HOME": str(self._code_root),
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            **config.environment,
+            "AWS_LAMBDA_FUNCTION_NAME": target.function,
+            "AWS_LAMBDA_FUNCTION_VERSION": config.version,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{target.function}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
+            "LAMBDA_TASK_ROOT": str(self._code_dir(target)),
+            "_HANDLER": config.handler,
+            "AWS_ACCESS_KEY_ID": "ASIAEMULATORTEMPKEY",
+            "AWS_SECRET_ACCESS_KEY": "emulator-temporary-secret",
+            "AWS_SESSION_TOKEN": "emulator-session-token",
+            "SERVERLINGS_FUNCTION_ARN": f"{arn}:{qualified}" if qualified else arn,
+        }
+        env["AWS_ENDPOINT_URL"] = self.cloud.endpoint_url
+        return env
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _lines(text: str) -> list[str]:
+    return text.rstrip("\n").split("\n") if text else []
