@@ -3,52 +3,13 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
-import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from lambdakit import create, invoke, zipped
 
 from emulator import ClientError, Cloud
-
-ROLE = "arn:aws:iam::123456789012:role/lambda-basic"
-
-
-def zipped(source: str, name: str = "handler.py") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(name, source)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def cloud() -> Iterator[Cloud]:
-    with Cloud() as cloud:
-        yield cloud
-
-
-def create(cloud: Cloud, source: str, name: str = "fn", **extra: Any) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "FunctionName": name,
-        "Runtime": "python3.12",
-        "Role": ROLE,
-        "Handler": "handler.handler",
-        "Code": {"ZipFile": zipped(source)},
-    }
-    params.update(extra)
-    return cloud.client("lambda").create_function(**params)
-
-
-def invoke(
-    cloud: Cloud, name: str = "fn", event: Any = None, **extra: Any
-) -> tuple[dict[str, Any], Any]:
-    answer = cloud.client("lambda").invoke(
-        FunctionName=name, Payload=json.dumps(event or {}), **extra
-    )
-    raw = answer["Payload"].read()
-    return answer, json.loads(raw) if raw else None
 
 
 def error_of(call: Any, **params: Any) -> tuple[str, str]:

@@ -1,0 +1,166 @@
+"""Asynchronous invocation: retry settings, throttle backoff, event age, destinations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lambdakit import code_of, create, error_of
+
+from emulator import Cloud
+
+FAIL = "def handler(event, context):\n    raise ValueError('no stock for ' + event['item'])\n"
+OK = "def handler(event, context):\n    return {'done': event['item']}\n"
+SINK = "import json\n\ndef handler(event, context):\n    print('RECORD ' + json.dumps(event))\n"
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def records(cloud: Cloud) -> list[dict[str, Any]]:
+    """What the sink function received, in order."""
+    logs = cloud.client("logs")
+    if not logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/sink")["logGroups"]:
+        return []
+    events = logs.filter_log_events(logGroupName="/aws/lambda/sink", filterPattern="RECORD")[
+        "events"
+    ]
+    return [json.loads(e["message"].split("RECORD ", 1)[1]) for e in events]
+
+
+def send(cloud: Cloud, item: str = "socks", **extra: Any) -> None:
+    answer = cloud.client("lambda").invoke(
+        FunctionName="fn", InvocationType="Event", Payload=json.dumps({"item": item}), **extra
+    )
+    assert answer["StatusCode"] == 202
+
+
+def test_event_invoke_config_calls_and_validation(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, OK)
+    answer = fn.put_function_event_invoke_config(
+        FunctionName="fn", MaximumRetryAttempts=1, MaximumEventAgeInSeconds=3600
+    )
+    assert (answer["MaximumRetryAttempts"], answer["MaximumEventAgeInSeconds"]) == (1, 3600)
+    assert answer["FunctionArn"] == ARN + "fn:$LATEST"
+    fn.update_function_event_invoke_config(
+        FunctionName="fn", DestinationConfig={"OnFailure": {"Destination": ARN + "sink"}}
+    )
+    got = fn.get_function_event_invoke_config(FunctionName="fn")
+    assert got["MaximumRetryAttempts"] == 1
+    assert got["DestinationConfig"] == {"OnFailure": {"Destination": ARN + "sink"}}
+    assert (
+        len(fn.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"])
+        == 1
+    )
+    for bad in ({"MaximumRetryAttempts": 3}, {"MaximumEventAgeInSeconds": 59}):
+        assert code_of(fn.put_function_event_invoke_config, FunctionName="fn", **bad) == (
+            "ValidationException"
+        )
+    sns = {"OnFailure": {"Destination": "arn:aws:sns:us-east-1:123456789012:alerts"}}
+    error = error_of(fn.put_function_event_invoke_config, FunctionName="fn", DestinationConfig=sns)
+    assert "not supported by the emulator" in error.response["Error"]["Message"]
+    fn.delete_function_event_invoke_config(FunctionName="fn")
+    assert code_of(fn.get_function_event_invoke_config, FunctionName="fn") == (
+        "ResourceNotFoundException"
+    )
+
+
+def test_failure_after_retries_goes_to_the_on_failure_destination(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, FAIL)
+    create(cloud, SINK, name="sink")
+    fn.put_function_event_invoke_config(
+        FunctionName="fn",
+        MaximumRetryAttempts=1,
+        DestinationConfig={"OnFailure": {"Destination": ARN + "sink"}},
+    )
+    send(cloud)
+    cloud.clock.advance(59)
+    assert records(cloud) == []  # first try failed; the retry waits a minute
+    cloud.clock.advance(2)
+    (record,) = records(cloud)
+    assert record["version"] == "1.0"
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 2
+    assert record["requestContext"]["functionArn"] == ARN + "fn:$LATEST"
+    assert record["requestPayload"] == {"item": "socks"}
+    assert record["responseContext"] == {
+        "statusCode": 200,
+        "executedVersion": "$LATEST",
+        "functionError": "Unhandled",
+    }
+    assert record["responsePayload"]["errorType"] == "ValueError"
+    assert record["responsePayload"]["errorMessage"] == "no stock for socks"
+
+
+def test_success_goes_to_the_on_success_destination(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, OK, Publish=True)
+    fn.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
+    create(cloud, SINK, name="sink")
+    fn.put_function_event_invoke_config(
+        FunctionName="fn",
+        Qualifier="live",
+        DestinationConfig={"OnSuccess": {"Destination": ARN + "sink"}},
+    )
+    send(cloud, "hats")  # $LATEST: no destination configured for it
+    send(cloud, "boots", Qualifier="live")
+    cloud.clock.advance(1)
+    (record,) = records(cloud)
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["requestContext"]["functionArn"] == ARN + "fn:live"
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "1"}
+    assert record["responsePayload"] == {"done": "boots"}
+
+
+def test_throttled_events_back_off_until_they_are_too_old(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, OK)
+    create(cloud, SINK, name="sink")
+    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    fn.put_function_event_invoke_config(
+        FunctionName="fn",
+        MaximumEventAgeInSeconds=60,
+        DestinationConfig={"OnFailure": {"Destination": ARN + "sink"}},
+    )
+    start = cloud.clock.now()
+    send(cloud)
+    cloud.clock.advance(120)
+    retries = [e for e in cloud.events.filter(kind="retry") if e.resource == "fn"]
+    assert [round(e.time - start, 3) for e in retries] == [0, 1, 3, 7, 15, 31]
+    assert all(
+        e.detail["reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded" for e in retries
+    )
+    (record,) = records(cloud)
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert "responseContext" not in record
+    dropped = cloud.events.filter(kind="async_dropped")
+    assert [e.detail["reason"] for e in dropped] == ["EventAgeExceeded"]
+    assert 60 < dropped[0].time - start < 61
+
+
+def test_throttle_backoff_never_exceeds_five_minutes(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, OK)
+    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    send(cloud)
+    cloud.clock.advance(3600)
+    times = [e.time for e in cloud.events.filter(kind="retry")]
+    gaps = [round(b - a, 3) for a, b in zip(times, times[1:], strict=False)]
+    assert gaps[:9] == [1, 2, 4, 8, 16, 32, 64, 128, 256]
+    assert set(gaps[9:]) == {300}
+    # Lifting the throttle lets the waiting event through on its next turn.
+    fn.delete_function_concurrency(FunctionName="fn")
+    cloud.clock.advance(300)
+    assert any(e.resource == "fn" for e in cloud.events.filter(kind="invoke"))
+
+
+def test_no_retries_when_maximum_retry_attempts_is_zero(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, FAIL)
+    fn.put_function_event_invoke_config(FunctionName="fn", MaximumRetryAttempts=0)
+    send(cloud)
+    cloud.clock.advance(600)
+    assert len(cloud.events.filter(kind="function_error")) == 1
+    assert [e.detail["reason"] for e in cloud.events.filter(kind="async_dropped")] == [
+        "RetriesExhausted"
+    ]
