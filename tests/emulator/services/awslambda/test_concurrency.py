@@ -25,7 +25,8 @@ def test_account_50_reserved_10_the_other_function_gets_40() -> None:
     b = [pool.start("B", 0.0, new_environment=True) for _ in range(41)]
     assert [t is None for _, t in b].count(True) == 40
     last = b[-1][1]
-    assert last is not None and last.reason == ACCOUNT_REASON
+    assert last is not None
+    assert last.reason == ACCOUNT_REASON
     # A's reservation is A's alone: B at 40 does not take from it, and A still runs 10.
     pool.finish("A", on_provisioned=False, provisioned_slot=None)
     assert pool.start("A", 0.0, new_environment=False)[1] is None
@@ -36,7 +37,8 @@ def test_scaling_rate_1000_new_environments_per_10_seconds() -> None:
     pool = Pool(100_000)
     started = [pool.start("f", 0.0, new_environment=True)[1] for _ in range(1001)]
     assert started.count(None) == 1000
-    assert started[-1] is not None and "every 10 seconds" in started[-1].message
+    assert started[-1] is not None
+    assert "every 10 seconds" in started[-1].message
     # The allowance refills continuously: 100 more after one second, never above 1,000.
     assert [pool.start("f", 1.0, new_environment=True)[1] for _ in range(101)].count(None) == 100
     assert pool.start("f", 1.0, new_environment=False)[1] is None  # warm reuse is not limited
@@ -162,7 +164,8 @@ def test_provisioned_concurrency_on_versions_and_aliases(cloud: Cloud) -> None:
     # Served by a provisioned environment: initialised ahead, so no Init Duration.
     answer, _ = invoke(cloud, Qualifier="live", LogType="Tail")
     report = base64.b64decode(answer["LogResult"]).decode().strip().splitlines()[-1]
-    assert report.startswith("REPORT") and "Init Duration" not in report
+    assert report.startswith("REPORT")
+    assert "Init Duration" not in report
     # The version itself has no provisioned concurrency: its first call is a cold start.
     cloud.backend("lambda").invoker.retire("fn")  # type: ignore[attr-defined]
     answer, _ = invoke(cloud, Qualifier="1", LogType="Tail")
