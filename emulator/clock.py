@@ -7,7 +7,6 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Literal
 
 Mode = Literal["manual", "live"]
@@ -16,14 +15,15 @@ Mode = Literal["manual", "live"]
 DEFAULT_START = 1767225600.0
 
 
-@dataclass(order=True)
 class Timer:
     """A callback due at ``when``; ``cancel()`` stops it from running."""
 
-    when: float
-    seq: int
-    callback: Callable[[], object] = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    __slots__ = ("callback", "cancelled", "when")
+
+    def __init__(self, when: float, callback: Callable[[], object]) -> None:
+        self.when = when
+        self.callback = callback
+        self.cancelled = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -57,7 +57,9 @@ class VirtualClock:
         self._mode: Mode = "manual"
         self._speed = 1.0
         self._anchor_wall = 0.0
-        self._heap: list[Timer] = []
+        # (when, seq, timer): tuples compare in C, which matters for load runs that
+        # schedule hundreds of thousands of callbacks.
+        self._heap: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
         self._lock = threading.RLock()
         self.set_mode(mode, speed)
@@ -89,9 +91,9 @@ class VirtualClock:
 
     def call_at(self, when: float, callback: Callable[[], object]) -> Timer:
         """Run ``callback`` once virtual time reaches ``when``."""
-        timer = Timer(float(when), next(self._seq), callback)
+        timer = Timer(float(when), callback)
         with self._lock:
-            heapq.heappush(self._heap, timer)
+            heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
         return timer
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> Timer:
@@ -120,23 +122,25 @@ class VirtualClock:
     def next_due(self) -> float | None:
         """When the next pending callback falls due, or None."""
         with self._lock:
-            while self._heap and self._heap[0].cancelled:
+            while self._heap and self._heap[0][2].cancelled:
                 heapq.heappop(self._heap)
-            return self._heap[0].when if self._heap else None
+            return self._heap[0][0] if self._heap else None
 
     def pending(self) -> int:
         """How many callbacks are waiting."""
         with self._lock:
-            return sum(1 for timer in self._heap if not timer.cancelled)
+            return sum(1 for _, _, timer in self._heap if not timer.cancelled)
 
     def _run_until(self, target: float) -> int:
         ran = 0
-        while self._heap and self._heap[0].when <= target:
-            timer = heapq.heappop(self._heap)
+        heap = self._heap
+        manual = self._mode == "manual"
+        while heap and heap[0][0] <= target:
+            when, _, timer = heapq.heappop(heap)
             if timer.cancelled:
                 continue
-            if self._mode == "manual":
-                self._now = max(self._now, timer.when)
+            if manual and when > self._now:
+                self._now = when
             timer.callback()
             ran += 1
         return ran

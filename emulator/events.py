@@ -23,6 +23,7 @@ Kind = Literal[
     "cache_hit",
     "auth_deny",
     "worker_stopped",
+    "load_run",
 ]
 
 

@@ -18,17 +18,18 @@ import base64
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
 from emulator.errors import ServiceError
 from emulator.services.awslambda.errors import RequestTooLargeException, TooManyRequestsException
-from emulator.services.awslambda.models import LATEST, AsyncEvent, Function
+from emulator.services.awslambda.invoker import Outcome
+from emulator.services.awslambda.models import LATEST, AsyncEvent, EventInvokeConfig, Function
 
 if TYPE_CHECKING:
     from emulator.services.awslambda.backend import LambdaBackend
-    from emulator.services.awslambda.invoker import Outcome
 
 #: Function errors are retried after 1 minute, then after 2 more.
 RETRY_DELAYS = (60, 120)
@@ -45,6 +46,17 @@ class AsyncQueue:
         self.backend = backend
         self.cloud = backend.cloud
         self.events: dict[int, AsyncEvent] = {}
+        #: Told of every turn of every event, by a load run while it watches.
+        self.observer: Callable[[str, AsyncEvent, Any], None] | None = None
+
+    def _tell(self, what: str, event: AsyncEvent, detail: Any = None) -> None:
+        if self.observer is not None:
+            self.observer(what, event, detail)
+
+    def _emit(self, subject: AsyncEvent, kind: Any, function: str, **detail: Any) -> None:
+        # A load run's events are counted by the run itself; the event log would drown.
+        if not subject.simulated:
+            self.cloud.events.emit("lambda", kind, function, **detail)
 
     # -- in -----------------------------------------------------------------------------
     def enqueue(self, function: Function, qualifier: str | None, payload: bytes) -> str:
@@ -68,6 +80,34 @@ class AsyncQueue:
         self.cloud.events.emit("lambda", "async_queued", function.name, event=event.id)
         return str(uuid.UUID(int=event.id))
 
+    def enqueue_simulated(
+        self,
+        function: Function,
+        qualifier: str | None,
+        payload: str,
+        *,
+        duration_ms: float,
+        init_ms: float,
+        error: str,
+    ) -> AsyncEvent:
+        """A load run's event: queued and given its first turn at once."""
+        now = self.cloud.clock.now()
+        event = AsyncEvent(
+            id=self.cloud.next_id(),
+            function=function.name,
+            qualifier=qualifier or LATEST,
+            payload=payload,
+            enqueued=now,
+            due=now,
+            simulated=True,
+            duration_ms=duration_ms,
+            init_ms=init_ms,
+            error=error,
+        )
+        self.events[event.id] = event
+        self._run(event.id)
+        return event
+
     def _schedule(self, event: AsyncEvent) -> None:
         self.cloud.clock.call_at(event.due, lambda: self._run(event.id))
 
@@ -87,18 +127,23 @@ class AsyncQueue:
         if now - event.enqueued > config.max_age:
             self._fail(function, event, "EventAgeExceeded", None)
             return
-        payload = base64.b64decode(event.payload)
+        if event.simulated:
+            self._run_simulated(function, event, config, now)
+            return
         try:
-            outcome = self.backend.invoke(function, event.qualifier, payload)
+            outcome = self._attempt(function, event)
         except TooManyRequestsException as throttled:
-            self._throttled(function, event, throttled, config.max_age)
+            self._throttled(function, event, throttled.fields.get("Reason", ""), config.max_age)
             return
         except ServiceError as error:  # the qualifier went away, or similar
-            self.cloud.events.emit(
-                "lambda", "async_dropped", function.name, reason=error.code, event=event.id
-            )
+            self._emit(event, "async_dropped", function.name, reason=error.code, event=event.id)
+            self._tell("dropped", event)
+            return
+        if isinstance(outcome, str):  # a load run's event, throttled
+            self._throttled(function, event, outcome, config.max_age)
             return
         event.attempt += 1
+        self._tell("error" if outcome.function_error else "success", event, outcome.cold)
         if outcome.function_error is None:
             self._succeeded(function, event, outcome)
         elif event.attempt - 1 < config.max_retries:
@@ -107,29 +152,79 @@ class AsyncQueue:
                 self._fail(function, event, "EventAgeExceeded", outcome)
                 return
             self._requeue(event)
-            self.cloud.events.emit(
-                "lambda", "retry", function.name, attempt=event.attempt, due=event.due
-            )
+            self._emit(event, "retry", function.name, attempt=event.attempt, due=event.due)
+            self._tell("retry", event)
         else:
             self._fail(function, event, "RetriesExhausted", outcome)
 
-    def _throttled(
-        self, function: Function, event: AsyncEvent, error: ServiceError, max_age: int
+    def _attempt(self, function: Function, event: AsyncEvent) -> Outcome:
+        """Run the event for real; a throttle raises TooManyRequestsException."""
+        return self.backend.invoke(function, event.qualifier, base64.b64decode(event.payload))
+
+    def _run_simulated(
+        self, function: Function, event: AsyncEvent, config: EventInvokeConfig, now: float
     ) -> None:
+        """A load run's event: it occupies an environment instead of running code.
+
+        The same rules as ``_run``, written for speed: a load run gives hundreds of
+        thousands of turns.
+        """
+        ran = self.backend.simulate(
+            function, event.qualifier, duration_ms=event.duration_ms, init_ms=event.init_ms
+        )
+        if ran.throttle is not None:
+            self._throttled(function, event, ran.throttle.reason, config.max_age)
+            return
+        event.attempt += 1
+        failed = bool(event.error)
+        observer = self.observer
+        if observer is not None:
+            observer("error" if failed else "success", event, ran.cold)
+        if not failed:
+            if config.on_success:
+                self._succeeded(function, event, self._simulated_outcome(event, ran.version))
+        elif event.attempt - 1 < config.max_retries:
+            event.due = now + RETRY_DELAYS[event.attempt - 1]
+            if event.due - event.enqueued > config.max_age:
+                outcome = self._simulated_outcome(event, ran.version)
+                self._fail(function, event, "EventAgeExceeded", outcome)
+                return
+            self._requeue(event)
+            if observer is not None:
+                observer("retry", event, None)
+        else:
+            self._fail(
+                function, event, "RetriesExhausted", self._simulated_outcome(event, ran.version)
+            )
+
+    @staticmethod
+    def _simulated_outcome(event: AsyncEvent, version: str) -> Outcome:
+        failed = bool(event.error)
+        return Outcome(
+            payload=event.error.encode() if failed else b"null",
+            function_error="Unhandled" if failed else None,
+            log=[],
+            request_id=_request_id(event),
+            duration_ms=event.duration_ms,
+            version=version,
+        )
+
+    def _throttled(self, function: Function, event: AsyncEvent, reason: str, max_age: int) -> None:
         delay = min(THROTTLE_MAX, THROTTLE_FIRST * 2**event.throttles)
         event.throttles += 1
         deadline = event.enqueued + max_age
         now = self.cloud.clock.now()
         event.due = min(now + delay, deadline + 1e-6) if now < deadline else now
         self._requeue(event)
-        self.cloud.events.emit(
-            "lambda",
+        self._emit(
+            event,
             "retry",
             function.name,
             throttled=True,
-            reason=error.fields.get("Reason"),
+            reason=reason,
             due=event.due,
         )
+        self._tell("throttled", event, reason)
 
     def _requeue(self, event: AsyncEvent) -> None:
         self.events[event.id] = event
@@ -140,18 +235,17 @@ class AsyncQueue:
         destination = self.backend.event_config(function, event.qualifier).on_success
         if destination:
             record = self._record(function, event, "Success", outcome)
-            self._deliver(function, destination, json.dumps(record), None)
+            self._deliver(function, event, destination, json.dumps(record), None)
 
     def _fail(
         self, function: Function, event: AsyncEvent, condition: str, outcome: Outcome | None
     ) -> None:
-        self.cloud.events.emit(
-            "lambda", "async_dropped", function.name, reason=condition, event=event.id
-        )
+        self._emit(event, "async_dropped", function.name, reason=condition, event=event.id)
+        self._tell(condition, event)
         config = self.backend.event_config(function, event.qualifier)
         if config.on_failure:
             record = self._record(function, event, condition, outcome)
-            self._deliver(function, config.on_failure, json.dumps(record), None)
+            self._deliver(function, event, config.on_failure, json.dumps(record), None)
         target = self.backend.resolve(function, event.qualifier).config
         dlq = target.dead_letter_arn
         if dlq:
@@ -165,7 +259,7 @@ class AsyncQueue:
                 },
             }
             body = base64.b64decode(event.payload).decode("utf-8", "replace")
-            self._deliver(function, dlq, body, attributes, dead_letter=True)
+            self._deliver(function, event, dlq, body, attributes, dead_letter=True)
 
     def _record(
         self, function: Function, event: AsyncEvent, condition: str, outcome: Outcome | None
@@ -199,6 +293,7 @@ class AsyncQueue:
     def _deliver(
         self,
         function: Function,
+        event: AsyncEvent,
         arn: str,
         body: str,
         attributes: dict[str, Any] | None,
@@ -227,13 +322,12 @@ class AsyncQueue:
                 target=arn,
                 error=error.message,
             )
+            self._tell("dead_letter_error" if dead_letter else "destination_error", event)
             return
-        self.cloud.events.emit(
-            "lambda",
-            "dead_letter" if dead_letter else "destination",
-            function.name,
-            target=arn,
+        self._emit(
+            event, "dead_letter" if dead_letter else "destination", function.name, target=arn
         )
+        self._tell("dead_letter" if dead_letter else "destination", event)
 
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> list[dict[str, Any]]:

@@ -6,18 +6,22 @@ import base64
 import io
 import uuid
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from emulator import limits
 from emulator.services.awslambda.asyncqueue import AsyncQueue
-from emulator.services.awslambda.concurrency import Pool
+from emulator.services.awslambda.concurrency import Pool, Throttle
 from emulator.services.awslambda.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
 )
+from emulator.services.awslambda.fleet import Fleet
 from emulator.services.awslambda.invoker import Invoker, Outcome, Target
+from emulator.services.awslambda.loadrun import KEPT_RUNS, Load, LoadResult, Runner
 from emulator.services.awslambda.models import (
     LATEST,
     Alias,
@@ -38,6 +42,17 @@ _GOLDEN = 0.6180339887498949
 PROVISIONING_SECONDS = 60
 
 
+@dataclass(slots=True)
+class Simulated:
+    """How one simulated request went: throttled, or run (cold or warm) for ``busy_ms``."""
+
+    version: str
+    throttle: Throttle | None
+    cold: bool = False
+    spillover: bool = False
+    busy_ms: float = 0.0
+
+
 class LambdaBackend(Backend):
     service = "lambda"
 
@@ -50,7 +65,9 @@ class LambdaBackend(Backend):
             scaling_capacity=int(limits.value("lambda", "ScalingEnvironments")),
             scaling_window=float(limits.value("lambda", "ScalingWindow")),
         )
+        self.fleet = Fleet(self.pool)
         self.queue = AsyncQueue(self)
+        self.load_runs: list[dict[str, Any]] = []
         self._routed = 0
 
     # -- names --------------------------------------------------------------------------
@@ -116,11 +133,13 @@ class LambdaBackend(Backend):
             setattr(function.latest, key, value)
         self._stamp(function.latest)
         self.invoker.retire(function.name, LATEST)
+        self.fleet.forget(f"{function.name}:{LATEST}:")
         return function.latest
 
     def delete(self, function: Function, qualifier: str | None = None) -> None:
         if qualifier in (None, LATEST):
             self.invoker.retire(function.name)
+            self.fleet.forget(f"{function.name}:")
             self.pool.set_reserved(function.name, None)
             self.pool.set_held(function.name, 0)
             del self.functions[function.name]
@@ -295,12 +314,14 @@ class LambdaBackend(Backend):
     def invoke(self, function: Function, qualifier: str | None, payload: bytes) -> Outcome:
         """Run the function once, synchronously, if concurrency allows; else throttle."""
         self.sync_pool()
+        now = self.cloud.clock.now()
+        self.fleet.settle(now)
         target = self.resolve(function, qualifier)
         slot_key, slot_limit = self._provisioned_for(function, target)
         slot = (function.name, slot_key) if slot_key else None
         on_provisioned, throttle = self.pool.start(
             function.name,
-            self.cloud.clock.now(),
+            now,
             new_environment=not self.invoker.has_idle(target),
             provisioned_slot=slot,
             provisioned_limit=slot_limit,
@@ -314,6 +335,46 @@ class LambdaBackend(Backend):
             return self.invoker.run(target, payload, provisioned=on_provisioned)
         finally:
             self.pool.finish(function.name, on_provisioned=on_provisioned, provisioned_slot=slot)
+
+    def simulate(
+        self, function: Function, qualifier: str | None, *, duration_ms: float, init_ms: float
+    ) -> Simulated:
+        """One request of a load run: admitted or throttled, never running any code."""
+        now = self.cloud.clock.now()
+        self.fleet.settle(now)
+        target = self.resolve(function, qualifier)
+        slot_key, slot_limit = self._provisioned_for(function, target)
+        slot = (function.name, slot_key) if slot_key else None
+        key = target.pool_key
+        new = not self.fleet.has_idle(key)
+        on_provisioned, throttle = self.pool.start(
+            function.name,
+            now,
+            new_environment=new,
+            provisioned_slot=slot,
+            provisioned_limit=slot_limit,
+        )
+        if throttle is not None:
+            return Simulated(target.version, throttle)
+        cold = new and not on_provisioned
+        busy_ms = duration_ms + (init_ms if cold else 0.0)
+        self.fleet.occupy(
+            now + busy_ms / 1000.0,
+            function.name,
+            key,
+            on_provisioned=on_provisioned,
+            slot=slot,
+            new_environment=new,
+        )
+        spillover = slot is not None and not on_provisioned
+        return Simulated(target.version, None, cold, spillover, busy_ms)
+
+    def load_run(self, loads: Sequence[Load]) -> LoadResult:
+        """Drive functions with traffic on the virtual clock; see ``loadrun``."""
+        return Runner(self, loads).run()
+
+    def remember_run(self, result: dict[str, Any]) -> None:
+        self.load_runs = [*self.load_runs, result][-KEPT_RUNS:]
 
     def event_config(self, function: Function, qualifier: str | None) -> EventInvokeConfig:
         """The asynchronous settings that apply to a call with this qualifier."""
@@ -329,6 +390,7 @@ class LambdaBackend(Backend):
             "codes": codes,
             "queue": self.queue.snapshot(),
             "routed": self._routed,
+            "load_runs": self.load_runs,
         }
 
     def load(self, state: dict[str, Any]) -> None:
@@ -340,6 +402,7 @@ class LambdaBackend(Backend):
             self.pool.set_reserved(function.name, function.reserved)
             self._held_changed(function)
         self._routed = state.get("routed", 0)
+        self.load_runs = state.get("load_runs", [])
         self.queue.load(state.get("queue", []))
 
     def close(self) -> None:

@@ -47,7 +47,7 @@ class ScalingBucket:
         return False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Throttle:
     """Why a call was refused: AWS's ``Reason`` and a sentence for the learner."""
 
@@ -74,6 +74,7 @@ class Pool:
     on_provisioned: dict[tuple[str, str], int] = field(default_factory=dict)
     buckets: dict[str, ScalingBucket] = field(default_factory=dict)
     unreserved_busy: int = 0
+    _throttles: dict[tuple[str, int], Throttle] = field(default_factory=dict)
 
     # -- settings ---------------------------------------------------------------------
     def set_reserved(self, function: str, value: int | None) -> None:
@@ -125,23 +126,11 @@ class Pool:
                 return True, None
         if reserved is not None:
             if busy >= reserved:
-                return False, Throttle(
-                    RESERVED_REASON,
-                    "Rate Exceeded. The function's reserved concurrency "
-                    f"({reserved}) is fully in use.",
-                )
+                return False, self._throttle("reserved", reserved)
         elif self.unreserved_busy >= self.on_demand_limit():
-            return False, Throttle(
-                ACCOUNT_REASON,
-                "Rate Exceeded. The account's unreserved concurrency "
-                f"({self.on_demand_limit()}) is fully in use.",
-            )
+            return False, self._throttle("account", self.on_demand_limit())
         if new_environment and not self._bucket(function, now).take(now):
-            return False, Throttle(
-                ACCOUNT_REASON,
-                "Rate Exceeded. The function is adding execution environments faster than "
-                f"{self.scaling_capacity} every {self.scaling_window:g} seconds.",
-            )
+            return False, self._throttle("scaling", self.scaling_capacity)
         self.in_flight[function] = busy + 1
         if reserved is None:
             self.unreserved_busy += 1
@@ -160,6 +149,30 @@ class Pool:
                 self.on_provisioned.pop(provisioned_slot, None)
         elif function not in self.reserved:
             self.unreserved_busy = max(0, self.unreserved_busy - 1)
+
+    def _throttle(self, kind: str, limit: int) -> Throttle:
+        # One object per kind and limit: load runs throttle hundreds of thousands of times.
+        key = (kind, limit)
+        found = self._throttles.get(key)
+        if found is None:
+            if kind == "reserved":
+                found = Throttle(
+                    RESERVED_REASON,
+                    f"Rate Exceeded. The function's reserved concurrency ({limit}) is fully in use.",
+                )
+            elif kind == "account":
+                found = Throttle(
+                    ACCOUNT_REASON,
+                    f"Rate Exceeded. The account's unreserved concurrency ({limit}) is fully in use.",
+                )
+            else:
+                found = Throttle(
+                    ACCOUNT_REASON,
+                    "Rate Exceeded. The function is adding execution environments faster than "
+                    f"{limit} every {self.scaling_window:g} seconds.",
+                )
+            self._throttles[key] = found
+        return found
 
     def total_in_flight(self) -> int:
         return sum(self.in_flight.values())

@@ -146,7 +146,8 @@ class AsyncEvent:
     """An event waiting in a function's asynchronous queue.
 
     ``simulated`` events come from a load run: they occupy an environment for
-    ``duration_ms`` and end with ``outcome`` instead of running the handler.
+    ``duration_ms`` (after ``init_ms`` when it is a new one) and end with ``error`` (the
+    error payload, JSON) or, when it is empty, a success, instead of running the handler.
     """
 
     id: int
@@ -159,4 +160,5 @@ class AsyncEvent:
     throttles: int = 0
     simulated: bool = False
     duration_ms: float = 0.0
-    outcome: str = "success"
+    init_ms: float = 0.0
+    error: str = ""
