@@ -7,4 +7,5 @@ REGISTRY: dict[str, str] = {
     "dynamodb": "dynamodb",
     "lambda": "awslambda",
     "logs": "logs",
+    "sqs": "sqs",
 }

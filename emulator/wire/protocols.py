@@ -71,15 +71,30 @@ def encode_json(call: Call, result: dict[str, Any]) -> Response:
 def json_error(error: ServiceError, service: str | None) -> Response:
     body: dict[str, Any] = {"__type": _qualified(error.code, service), "message": error.message}
     body.update(error.fields)
-    return Response(
-        error.status, json.dumps(body).encode(), {"Content-Type": "application/x-amz-json-1.0"}
-    )
+    headers = {"Content-Type": "application/x-amz-json-1.0"}
+    headers.update(_query_error(error))
+    return Response(error.status, json.dumps(body).encode(), headers)
 
 
 def _qualified(code: str, service: str | None) -> str:
     if service == "dynamodb":
         return f"com.amazonaws.dynamodb.v20120810#{code}"
+    if service == "sqs":
+        return f"com.amazonaws.sqs#{code}"
     return code
+
+
+def _query_error(error: ServiceError) -> dict[str, str]:
+    """The x-amzn-query-error header of services with the awsQueryCompatible trait (SQS).
+
+    It carries the error code of the service's older query protocol, which botocore then
+    reports as ``Error.Code``; errors that define no ``query_code`` send no header.
+    """
+    query_code = getattr(error, "query_code", None)
+    if not query_code:
+        return {}
+    fault = "Sender" if error.sender_fault else "Receiver"
+    return {"x-amzn-query-error": f"{query_code};{fault}"}
 
 
 class SerializationException(ServiceError):

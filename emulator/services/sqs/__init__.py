@@ -1,0 +1,1 @@
+"""SQS: standard queues, messages, visibility timeouts, delays, retention and redrive."""
