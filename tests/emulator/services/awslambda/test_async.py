@@ -6,7 +6,7 @@ import itertools
 import json
 from typing import Any
 
-from lambdakit import code_of, create, error_of
+from lambdakit import ROLE, code_of, create, error_of, zipped
 
 from emulator import Cloud
 
@@ -165,3 +165,57 @@ def test_no_retries_when_maximum_retry_attempts_is_zero(cloud: Cloud) -> None:
     assert [e.detail["reason"] for e in cloud.events.filter(kind="async_dropped")] == [
         "RetriesExhausted"
     ]
+
+
+def test_dead_letter_queue_receives_the_event_with_aws_attributes(cloud: Cloud) -> None:
+    sqs = cloud.client("sqs")
+    url = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
+    dlq = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    create(cloud, FAIL, DeadLetterConfig={"TargetArn": dlq})
+    config = cloud.client("lambda").get_function_configuration(FunctionName="fn")
+    assert config["DeadLetterConfig"] == {"TargetArn": dlq}
+    send(cloud, "gloves")
+    cloud.clock.advance(60 + 120 - 1)
+    assert not sqs.receive_message(QueueUrl=url).get("Messages")
+    cloud.clock.advance(2)  # the second retry fails at 3 minutes: the event is dead-lettered
+    (message,) = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"]
+    assert json.loads(message["Body"]) == {"item": "gloves"}
+    attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+    assert attributes["ErrorCode"] == "200"
+    assert attributes["ErrorMessage"] == "no stock for gloves"
+    assert len(attributes["RequestID"]) == 36
+
+
+def test_a_missing_dead_letter_queue_is_counted_not_fatal(cloud: Cloud) -> None:
+    create(
+        cloud,
+        FAIL,
+        DeadLetterConfig={"TargetArn": "arn:aws:sqs:us-east-1:123456789012:gone"},
+    )
+    cloud.client("lambda").put_function_event_invoke_config(
+        FunctionName="fn", MaximumRetryAttempts=0
+    )
+    send(cloud)
+    cloud.clock.advance(1)
+    (dropped,) = [e for e in cloud.events.filter(kind="async_dropped") if e.detail.get("target")]
+    assert dropped.detail["reason"] == "DeadLetterErrors"
+
+
+def test_dead_letter_config_must_name_a_queue_or_topic(cloud: Cloud) -> None:
+    bad = {"TargetArn": "arn:aws:dynamodb:us-east-1:123456789012:table/t"}
+    assert code_of(cloud.client("lambda").create_function, **_params(DeadLetterConfig=bad)) == (
+        "InvalidParameterValueException"
+    )
+
+
+def _params(**extra: Any) -> dict[str, Any]:
+    return {
+        "FunctionName": "fn",
+        "Runtime": "python3.12",
+        "Role": ROLE,
+        "Handler": "handler.handler",
+        "Code": {"ZipFile": zipped(OK)},
+        **extra,
+    }
