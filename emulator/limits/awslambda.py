@@ -1,13 +1,8 @@
-"""Every quota the emulator enforces, with the AWS page it comes from.
-
-Lessons quote this table, so what a lesson says and what the emulator does never drift.
-Values marked ``adjustable`` are account quotas a lab may change with
-``Cloud.set_quota``; the others are fixed by AWS.
-"""
+"""Lambda's limits and prices, each with the AWS page that states it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from emulator.limits.model import Limit
 
 LAMBDA_QUOTAS = (
     "Lambda quotas — https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
@@ -39,36 +34,9 @@ LAMBDA_ASYNC_CONFIG = (
     "Configuring error handling settings for Lambda asynchronous invocations — "
     "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
 )
-SQS_MESSAGES = (
-    "Amazon SQS message quotas — "
-    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html"
-)
-SQS_API = (
-    "CreateQueue — "
-    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html"
-)
-DDB_QUOTAS = (
-    "Service, account, and table quotas in Amazon DynamoDB — "
-    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
-)
-DDB_QUERY = "Query — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html"
+LAMBDA_PRICING_PAGE = "AWS Lambda pricing — https://aws.amazon.com/lambda/pricing/"
 
-
-@dataclass(frozen=True)
-class Limit:
-    """One AWS limit: its value, unit, where AWS documents it, and whether it is adjustable."""
-
-    service: str
-    name: str
-    value: int | float
-    unit: str
-    description: str
-    source: str
-    adjustable: bool = False
-
-
-_TABLE: tuple[Limit, ...] = (
-    # Lambda
+TABLE: tuple[Limit, ...] = (
     Limit("lambda", "TimeoutMin", 1, "seconds", "Shortest function timeout", LAMBDA_TIMEOUT),
     Limit(
         "lambda",
@@ -201,6 +169,52 @@ _TABLE: tuple[Limit, ...] = (
     ),
     Limit(
         "lambda",
+        "GbSecondPriceArm",
+        0.0000133334,
+        "USD per GB-second",
+        "Duration price, arm64 (UNVERIFIED: read from a third-party copy of the pricing "
+        "page, not an AWS document; set your own with Cloud.set_quota)",
+        LAMBDA_PRICING_PAGE,
+        adjustable=True,
+    ),
+    Limit(
+        "lambda",
+        "ProvisionedGbSecondPrice",
+        0.0000041667,
+        "USD per GB-second",
+        "Provisioned concurrency kept ready, x86 (UNVERIFIED: not confirmed against an AWS "
+        "document; set your own with Cloud.set_quota)",
+        LAMBDA_PRICING_PAGE,
+        adjustable=True,
+    ),
+    Limit(
+        "lambda",
+        "ProvisionedDurationPrice",
+        0.0000097222,
+        "USD per GB-second",
+        "Duration of calls served by provisioned concurrency, x86 (UNVERIFIED: not "
+        "confirmed against an AWS document; set your own with Cloud.set_quota)",
+        LAMBDA_PRICING_PAGE,
+        adjustable=True,
+    ),
+    Limit(
+        "lambda",
+        "BillingGranularity",
+        1,
+        "ms",
+        "Duration is rounded up to the nearest millisecond",
+        LAMBDA_PRICING,
+    ),
+    Limit(
+        "lambda",
+        "CodeStorage",
+        75 * 1024**3,
+        "bytes",
+        "Code of all functions and layers in a Region",
+        LAMBDA_QUOTAS,
+    ),
+    Limit(
+        "lambda",
         "FreeTierRequests",
         1_000_000,
         "requests per month",
@@ -215,103 +229,4 @@ _TABLE: tuple[Limit, ...] = (
         "Free tier compute",
         LAMBDA_PRICING,
     ),
-    # SQS
-    Limit(
-        "sqs",
-        "MessageSize",
-        1_048_576,
-        "bytes",
-        "A message with its attributes (1 MiB; was 256 KB before 2025)",
-        SQS_API,
-    ),
-    Limit("sqs", "MessageSizeMin", 1024, "bytes", "Smallest MaximumMessageSize", SQS_API),
-    Limit("sqs", "RetentionMin", 60, "seconds", "Shortest message retention", SQS_MESSAGES),
-    Limit(
-        "sqs",
-        "RetentionMax",
-        1_209_600,
-        "seconds",
-        "Longest message retention (14 days)",
-        SQS_MESSAGES,
-    ),
-    Limit(
-        "sqs",
-        "RetentionDefault",
-        345_600,
-        "seconds",
-        "Message retention when none is given (4 days)",
-        SQS_MESSAGES,
-    ),
-    Limit("sqs", "VisibilityDefault", 30, "seconds", "Default visibility timeout", SQS_API),
-    Limit(
-        "sqs", "VisibilityMax", 43_200, "seconds", "Longest visibility timeout (12 hours)", SQS_API
-    ),
-    Limit("sqs", "DelayMax", 900, "seconds", "Longest delivery delay (15 minutes)", SQS_API),
-    Limit("sqs", "WaitTimeMax", 20, "seconds", "Longest ReceiveMessage long poll", SQS_API),
-    Limit("sqs", "ReceiveMax", 10, "messages", "Messages one ReceiveMessage returns", SQS_API),
-    Limit("sqs", "BatchMax", 10, "entries", "Entries in one batch request", SQS_MESSAGES),
-    Limit("sqs", "MessageAttributes", 10, "attributes", "Attributes on one message", SQS_MESSAGES),
-    Limit(
-        "sqs",
-        "MaxReceiveCountDefault",
-        10,
-        "receives",
-        "A redrive policy's maxReceiveCount when none is given",
-        SQS_API,
-    ),
-    # DynamoDB
-    Limit(
-        "dynamodb",
-        "ItemSize",
-        400 * 1024,
-        "bytes",
-        "An item, attribute names and values together",
-        DDB_QUOTAS,
-    ),
-    Limit("dynamodb", "PartitionKeySize", 2048, "bytes", "A partition key value", DDB_QUOTAS),
-    Limit("dynamodb", "SortKeySize", 1024, "bytes", "A sort key value", DDB_QUOTAS),
-    Limit(
-        "dynamodb", "NumberPrecision", 38, "digits", "Significant digits of a number", DDB_QUOTAS
-    ),
-    Limit("dynamodb", "NestingDepth", 32, "levels", "Nesting of lists and maps", DDB_QUOTAS),
-    Limit(
-        "dynamodb",
-        "PageSize",
-        1024 * 1024,
-        "bytes",
-        "Data a Query or Scan reads per call, before filtering",
-        DDB_QUERY,
-    ),
-    Limit("dynamodb", "TableNameMin", 3, "characters", "Shortest table name", DDB_QUOTAS),
-    Limit("dynamodb", "TableNameMax", 255, "characters", "Longest table name", DDB_QUOTAS),
-    Limit(
-        "dynamodb",
-        "TablesPerRegion",
-        2500,
-        "tables",
-        "Tables per account per Region",
-        DDB_QUOTAS,
-        adjustable=True,
-    ),
-    Limit("dynamodb", "ExpressionSize", 4096, "bytes", "An expression string", DDB_QUOTAS),
 )
-
-LIMITS: dict[tuple[str, str], Limit] = {(item.service, item.name): item for item in _TABLE}
-
-
-def get(service: str, name: str) -> Limit:
-    """The limit named ``name`` of ``service``; KeyError names what exists."""
-    try:
-        return LIMITS[(service, name)]
-    except KeyError:
-        known = ", ".join(sorted(n for s, n in LIMITS if s == service)) or "none"
-        raise KeyError(f"no limit {service}.{name}; {service} has: {known}") from None
-
-
-def value(service: str, name: str) -> int | float:
-    """Shorthand for ``get(service, name).value``."""
-    return get(service, name).value
-
-
-def for_service(service: str) -> list[Limit]:
-    return [item for item in _TABLE if item.service == service]

@@ -1,0 +1,48 @@
+"""DynamoDB's limits, each with the AWS page that states it."""
+
+from __future__ import annotations
+
+from emulator.limits.model import Limit
+
+DDB_QUOTAS = (
+    "Service, account, and table quotas in Amazon DynamoDB — "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
+)
+DDB_QUERY = "Query — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html"
+
+TABLE: tuple[Limit, ...] = (
+    Limit(
+        "dynamodb",
+        "ItemSize",
+        400 * 1024,
+        "bytes",
+        "An item, attribute names and values together",
+        DDB_QUOTAS,
+    ),
+    Limit("dynamodb", "PartitionKeySize", 2048, "bytes", "A partition key value", DDB_QUOTAS),
+    Limit("dynamodb", "SortKeySize", 1024, "bytes", "A sort key value", DDB_QUOTAS),
+    Limit(
+        "dynamodb", "NumberPrecision", 38, "digits", "Significant digits of a number", DDB_QUOTAS
+    ),
+    Limit("dynamodb", "NestingDepth", 32, "levels", "Nesting of lists and maps", DDB_QUOTAS),
+    Limit(
+        "dynamodb",
+        "PageSize",
+        1024 * 1024,
+        "bytes",
+        "Data a Query or Scan reads per call, before filtering",
+        DDB_QUERY,
+    ),
+    Limit("dynamodb", "TableNameMin", 3, "characters", "Shortest table name", DDB_QUOTAS),
+    Limit("dynamodb", "TableNameMax", 255, "characters", "Longest table name", DDB_QUOTAS),
+    Limit(
+        "dynamodb",
+        "TablesPerRegion",
+        2500,
+        "tables",
+        "Tables per account per Region",
+        DDB_QUOTAS,
+        adjustable=True,
+    ),
+    Limit("dynamodb", "ExpressionSize", 4096, "bytes", "An expression string", DDB_QUOTAS),
+)
