@@ -4,6 +4,7 @@ from __future__ import annotations
 
 #: boto3 client name -> package under ``emulator.services``. Imported on first use.
 REGISTRY: dict[str, str] = {
+    "cloudwatch": "cloudwatch",
     "dynamodb": "dynamodb",
     "lambda": "awslambda",
     "logs": "logs",

@@ -1,0 +1,1 @@
+"""CloudWatch metrics: publishing, statistics, GetMetricData and ListMetrics."""
