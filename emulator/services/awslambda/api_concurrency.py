@@ -24,7 +24,7 @@ def get_account_settings(backend: LambdaBackend, params: dict[str, Any]) -> dict
     )
     return {
         "AccountLimit": {
-            "TotalCodeSize": 75 * 1024**3,
+            "TotalCodeSize": int(limits.value("lambda", "CodeStorage")),
             "CodeSizeUnzipped": int(limits.value("lambda", "UnzippedPackage")),
             "CodeSizeZipped": int(limits.value("lambda", "ZippedPackage")),
             "ConcurrentExecutions": backend.account_limit(),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator import limits
+from emulator.services.awslambda import cost
 from emulator.services.awslambda.asyncqueue import AsyncQueue
 from emulator.services.awslambda.concurrency import Pool, Throttle
 from emulator.services.awslambda.errors import (
@@ -68,6 +69,7 @@ class LambdaBackend(Backend):
         self.fleet = Fleet(self.pool)
         self.queue = AsyncQueue(self)
         self.load_runs: list[dict[str, Any]] = []
+        self.ledger = cost.Ledger()
         self._routed = 0
 
     # -- names --------------------------------------------------------------------------
@@ -138,6 +140,8 @@ class LambdaBackend(Backend):
 
     def delete(self, function: Function, qualifier: str | None = None) -> None:
         if qualifier in (None, LATEST):
+            for held in list(function.provisioned):
+                self._bill_ready(function, held)
             self.invoker.retire(function.name)
             self.fleet.forget(f"{function.name}:")
             self.pool.set_reserved(function.name, None)
@@ -211,6 +215,7 @@ class LambdaBackend(Backend):
         return alias
 
     def delete_alias(self, function: Function, name: str) -> None:
+        self._bill_ready(function, name)
         function.aliases.pop(name, None)
         function.provisioned.pop(name, None)
         function.event_invoke.pop(name, None)
@@ -284,17 +289,41 @@ class LambdaBackend(Backend):
                     f"[{self.unreserved_minimum()}]."
                 )
         now = self.cloud.clock.now()
+        self._bill_ready(function, qualifier)
         config = Provisioned(amount, now + PROVISIONING_SECONDS, now)
         function.provisioned[qualifier] = config
         self._held_changed(function)
         return config
 
     def delete_provisioned(self, function: Function, qualifier: str) -> None:
+        self._bill_ready(function, qualifier)
         if function.provisioned.pop(qualifier, None) is None:
             raise ResourceNotFoundException(
                 f"No Provisioned Concurrency Config found for this function: {function.name}:{qualifier}"
             )
         self._held_changed(function)
+
+    def _bill_ready(
+        self, function: Function, qualifier: str, ledger: cost.Ledger | None = None
+    ) -> None:
+        """Count provisioned concurrency kept configured until now into the ledger."""
+        config = function.provisioned.get(qualifier)
+        if config is None:
+            return
+        alias = function.aliases.get(qualifier)
+        version = alias.version if alias else qualifier
+        memory = function.config(version).memory if version in function.versions else 128
+        (ledger or self.ledger).ready(
+            function.name, config.requested, memory, self.cloud.clock.now() - config.last_modified
+        )
+
+    def cost_estimate(self) -> dict[str, Any]:
+        """What the usage so far would cost, provisioned concurrency counted up to now."""
+        ledger = cost.Ledger.from_json(self.ledger.to_json())
+        for function in self.functions.values():
+            for qualifier in function.provisioned:
+                self._bill_ready(function, qualifier, ledger)
+        return cost.estimate(self.cloud, ledger)
 
     def provisioned_ready(self, config: Provisioned) -> int:
         """Environments allocated so far (all of them once the allocation is READY)."""
@@ -332,9 +361,18 @@ class LambdaBackend(Backend):
             )
             raise TooManyRequestsException(throttle.message, Reason=throttle.reason)
         try:
-            return self.invoker.run(target, payload, provisioned=on_provisioned)
+            outcome = self.invoker.run(target, payload, provisioned=on_provisioned)
         finally:
             self.pool.finish(function.name, on_provisioned=on_provisioned, provisioned_slot=slot)
+        config = target.config
+        self.ledger.add(
+            function.name,
+            outcome.duration_ms,
+            config.memory,
+            config.architectures[0],
+            on_provisioned,
+        )
+        return outcome
 
     def simulate(
         self, function: Function, qualifier: str | None, *, duration_ms: float, init_ms: float
@@ -367,6 +405,10 @@ class LambdaBackend(Backend):
             new_environment=new,
         )
         spillover = slot is not None and not on_provisioned
+        config = target.config
+        self.ledger.add(
+            function.name, duration_ms, config.memory, config.architectures[0], on_provisioned
+        )
         return Simulated(target.version, None, cold, spillover, busy_ms)
 
     def load_run(self, loads: Sequence[Load]) -> LoadResult:
@@ -391,6 +433,7 @@ class LambdaBackend(Backend):
             "queue": self.queue.snapshot(),
             "routed": self._routed,
             "load_runs": self.load_runs,
+            "ledger": self.ledger.to_json(),
         }
 
     def load(self, state: dict[str, Any]) -> None:
@@ -403,6 +446,7 @@ class LambdaBackend(Backend):
             self._held_changed(function)
         self._routed = state.get("routed", 0)
         self.load_runs = state.get("load_runs", [])
+        self.ledger = cost.Ledger.from_json(state.get("ledger", {}))
         self.queue.load(state.get("queue", []))
 
     def close(self) -> None:
