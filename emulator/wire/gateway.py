@@ -63,6 +63,8 @@ class Gateway:
 
     def handle(self, request: protocols.Request) -> protocols.Response:
         """Answer one request; every failure becomes an AWS-shaped error response."""
+        if request.headers.get("smithy-protocol") == "rpc-v2-cbor":
+            return protocols.cbor_refusal()
         service, region = self._route(request)
         is_json = "x-amz-target" in request.headers
         try:

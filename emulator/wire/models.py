@@ -84,7 +84,9 @@ def json_targets() -> dict[str, str]:
     targets = {}
     for service in REGISTRY:
         metadata = service_model(service).metadata
-        if metadata.get("protocol") == "json":
+        # A service may offer several protocols (CloudWatch: cbor, json, query); the
+        # gateway serves any that includes json.
+        if "json" in metadata.get("protocols", [metadata.get("protocol")]):
             targets[metadata["targetPrefix"]] = service
     return targets
 

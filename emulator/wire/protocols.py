@@ -224,3 +224,34 @@ def rest_error(error: ServiceError) -> Response:
         else:
             body[name] = value
     return Response(error.status, json.dumps(body).encode(), headers)
+
+
+# -- smithy-rpc-v2-cbor: refused, in CBOR so the client can read why ------------------
+def cbor_refusal() -> Response:
+    """A smithy-rpc-v2-cbor request: refuse it in CBOR, so botocore can read the error."""
+    body = {
+        "__type": "UnknownOperationException",
+        "message": "the emulator's gateway speaks json and rest-json; this client sent "
+        "smithy-rpc-v2-cbor, which it does not support",
+    }
+    data = _cbor_head(5, len(body)) + b"".join(
+        _cbor_text(k) + _cbor_text(v) for k, v in body.items()
+    )
+    return Response(
+        400, data, {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+    )
+
+
+def _cbor_head(major: int, length: int) -> bytes:
+    if length < 24:
+        return bytes([major << 5 | length])
+    if length < 256:
+        return bytes([major << 5 | 24, length])
+    if length < 65536:
+        return bytes([major << 5 | 25]) + length.to_bytes(2, "big")
+    return bytes([major << 5 | 26]) + length.to_bytes(4, "big")
+
+
+def _cbor_text(text: str) -> bytes:
+    data = text.encode()
+    return _cbor_head(3, len(data)) + data
