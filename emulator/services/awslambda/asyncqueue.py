@@ -77,6 +77,7 @@ class AsyncQueue:
         )
         self.events[event.id] = event
         self._schedule(event)
+        self.backend.metrics.count(function.name, self._resource(event), "AsyncEventsReceived")
         self.cloud.events.emit("lambda", "async_queued", function.name, event=event.id)
         return str(uuid.UUID(int=event.id))
 
@@ -105,6 +106,7 @@ class AsyncQueue:
             error=error,
         )
         self.events[event.id] = event
+        self.backend.metrics.count(function.name, self._resource(event), "AsyncEventsReceived")
         self._run(event.id)
         return event
 
@@ -130,6 +132,7 @@ class AsyncQueue:
         if event.simulated:
             self._run_simulated(function, event, config, now)
             return
+        self._age(function, event, now)
         try:
             outcome = self._attempt(function, event)
         except TooManyRequestsException as throttled:
@@ -157,6 +160,16 @@ class AsyncQueue:
         else:
             self._fail(function, event, "RetriesExhausted", outcome)
 
+    @staticmethod
+    def _resource(event: AsyncEvent) -> str | None:
+        return None if event.qualifier == LATEST else event.qualifier
+
+    def _age(self, function: Function, event: AsyncEvent, now: float) -> None:
+        """AsyncEventAge: how long the event waited before this turn."""
+        self.backend.metrics.event_age(
+            function.name, self._resource(event), (now - event.enqueued) * 1000
+        )
+
     def _attempt(self, function: Function, event: AsyncEvent) -> Outcome:
         """Run the event for real; a throttle raises TooManyRequestsException."""
         return self.backend.invoke(function, event.qualifier, base64.b64decode(event.payload))
@@ -169,8 +182,13 @@ class AsyncQueue:
         The same rules as ``_run``, written for speed: a load run gives hundreds of
         thousands of turns.
         """
+        self._age(function, event, now)
         ran = self.backend.simulate(
-            function, event.qualifier, duration_ms=event.duration_ms, init_ms=event.init_ms
+            function,
+            event.qualifier,
+            duration_ms=event.duration_ms,
+            init_ms=event.init_ms,
+            error=bool(event.error),
         )
         if ran.throttle is not None:
             self._throttled(function, event, ran.throttle.reason, config.max_age)
@@ -242,6 +260,7 @@ class AsyncQueue:
     ) -> None:
         self._emit(event, "async_dropped", function.name, reason=condition, event=event.id)
         self._tell(condition, event)
+        self.backend.metrics.count(function.name, self._resource(event), "AsyncEventsDropped")
         config = self.backend.event_config(function, event.qualifier)
         if config.on_failure:
             record = self._record(function, event, condition, outcome)
@@ -323,6 +342,11 @@ class AsyncQueue:
                 error=error.message,
             )
             self._tell("dead_letter_error" if dead_letter else "destination_error", event)
+            self.backend.metrics.count(
+                function.name,
+                self._resource(event),
+                "DeadLetterErrors" if dead_letter else "DestinationDeliveryFailures",
+            )
             return
         self._emit(
             event, "dead_letter" if dead_letter else "destination", function.name, target=arn

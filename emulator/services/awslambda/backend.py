@@ -23,6 +23,7 @@ from emulator.services.awslambda.errors import (
 from emulator.services.awslambda.fleet import Fleet
 from emulator.services.awslambda.invoker import Invoker, Outcome, Target
 from emulator.services.awslambda.loadrun import KEPT_RUNS, Load, LoadResult, Runner
+from emulator.services.awslambda.metrics import Metrics
 from emulator.services.awslambda.models import (
     LATEST,
     Alias,
@@ -70,6 +71,7 @@ class LambdaBackend(Backend):
         self.queue = AsyncQueue(self)
         self.load_runs: list[dict[str, Any]] = []
         self.ledger = cost.Ledger()
+        self.metrics = Metrics(cloud, region)
         self._routed = 0
 
     # -- names --------------------------------------------------------------------------
@@ -355,11 +357,15 @@ class LambdaBackend(Backend):
             provisioned_slot=slot,
             provisioned_limit=slot_limit,
         )
+        resource = None if qualifier in (None, LATEST) else qualifier
         if throttle is not None:
             self.cloud.events.emit(
                 "lambda", "throttle", function.name, reason=throttle.reason, version=target.version
             )
+            self.metrics.count(function.name, resource, "Throttles")
             raise TooManyRequestsException(throttle.message, Reason=throttle.reason)
+        concurrency = self.pool.in_flight.get(function.name, 0)
+        account = self.pool.total_in_flight()
         try:
             outcome = self.invoker.run(target, payload, provisioned=on_provisioned)
         finally:
@@ -372,10 +378,26 @@ class LambdaBackend(Backend):
             config.architectures[0],
             on_provisioned,
         )
+        self.metrics.ran(
+            function.name,
+            resource,
+            outcome.duration_ms,
+            error=outcome.function_error is not None,
+            concurrency=concurrency,
+            account_concurrency=account,
+            provisioned=on_provisioned,
+            spillover=slot is not None and not on_provisioned,
+        )
         return outcome
 
     def simulate(
-        self, function: Function, qualifier: str | None, *, duration_ms: float, init_ms: float
+        self,
+        function: Function,
+        qualifier: str | None,
+        *,
+        duration_ms: float,
+        init_ms: float,
+        error: bool = False,
     ) -> Simulated:
         """One request of a load run: admitted or throttled, never running any code."""
         now = self.cloud.clock.now()
@@ -392,7 +414,9 @@ class LambdaBackend(Backend):
             provisioned_slot=slot,
             provisioned_limit=slot_limit,
         )
+        resource = None if qualifier in (None, LATEST) else qualifier
         if throttle is not None:
+            self.metrics.count(function.name, resource, "Throttles")
             return Simulated(target.version, throttle)
         cold = new and not on_provisioned
         busy_ms = duration_ms + (init_ms if cold else 0.0)
@@ -408,6 +432,16 @@ class LambdaBackend(Backend):
         config = target.config
         self.ledger.add(
             function.name, duration_ms, config.memory, config.architectures[0], on_provisioned
+        )
+        self.metrics.ran(
+            function.name,
+            resource,
+            duration_ms,
+            error=error,
+            concurrency=self.pool.in_flight.get(function.name, 0),
+            account_concurrency=self.pool.total_in_flight(),
+            provisioned=on_provisioned,
+            spillover=spillover,
         )
         return Simulated(target.version, None, cold, spillover, busy_ms)
 

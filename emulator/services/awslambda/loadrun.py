@@ -270,7 +270,9 @@ class Runner:
         second = self._second(name)
         totals.requests += 1
         second.requests += 1
-        ran = self.backend.simulate(function, qualifier, duration_ms=duration, init_ms=init)
+        ran = self.backend.simulate(
+            function, qualifier, duration_ms=duration, init_ms=init, error=failing
+        )
         if ran.throttle is not None:
             totals.throttle(ran.throttle.reason)
             second.throttle(ran.throttle.reason)

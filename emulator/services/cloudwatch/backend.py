@@ -7,7 +7,7 @@ its names and remembers where its cells live; later calls only touch one cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from emulator.services.base import Backend
@@ -77,6 +77,14 @@ class CloudWatchBackend(Backend):
         self.series: dict[tuple[str, str, DimensionKey], Series] = {}
         self._sinks: dict[tuple[Any, ...], _Sink] = {}
         self._now = cloud.clock.now
+        #: Services that buffer their own metrics (Lambda during load runs) register a
+        #: flush here; every read and snapshot calls them first, so nothing is missed.
+        self.sources: list[Callable[[], None]] = []
+
+    def pull(self) -> None:
+        """Bring in what other services have buffered."""
+        for flush in list(self.sources):
+            flush()
 
     # -- publishing (the hot path) --------------------------------------------------------
     def record(
@@ -286,6 +294,7 @@ class CloudWatchBackend(Backend):
         Dimensions match exactly: a metric published with more or other dimensions is a
         different metric, as in CloudWatch.
         """
+        self.pull()
         series = self.series.get((namespace, metric_name, dimensions))
         if series is None:
             return []
@@ -310,6 +319,7 @@ class CloudWatchBackend(Backend):
         active_since: float,
     ) -> list[Series]:
         """Metrics that match the filters and received data since ``active_since``."""
+        self.pull()
         found = []
         for series in self.series.values():
             if namespace is not None and series.namespace != namespace:
@@ -328,6 +338,7 @@ class CloudWatchBackend(Backend):
 
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
+        self.pull()
         oldest = int(self.now() - quotas.value("HourRetention"))
         return {
             "series": [

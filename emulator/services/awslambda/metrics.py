@@ -1,0 +1,183 @@
+"""Lambda's CloudWatch metrics (namespace AWS/Lambda), gathered per second, sent in sets.
+
+A load run produces hundreds of thousands of invocations; one CloudWatch sample per metric
+per invocation would cost more than the run. So each second's figures for a function (and
+for each version or alias it was called through) are summed here and handed to CloudWatch
+as statistic sets when anyone reads metrics or saves the account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from emulator.cloud import Cloud
+
+NAMESPACE = "AWS/Lambda"
+
+#: Counters summed per second: metric name -> unit.
+COUNTS = {
+    "Invocations": "Count",
+    "Errors": "Count",
+    "Throttles": "Count",
+    "ProvisionedConcurrencySpilloverInvocations": "Count",
+    "ProvisionedConcurrencyInvocations": "Count",
+    "AsyncEventsReceived": "Count",
+    "AsyncEventsDropped": "Count",
+    "DeadLetterErrors": "Count",
+    "DestinationDeliveryFailures": "Count",
+}
+
+
+@dataclass
+class Stat:
+    """A running statistic set: count, sum, minimum, maximum."""
+
+    count: int = 0
+    total: float = 0.0
+    low: float = float("inf")
+    high: float = float("-inf")
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        self.total += value
+        if value < self.low:
+            self.low = value
+        if value > self.high:
+            self.high = value
+
+
+@dataclass
+class Second:
+    """One second of one function (or one of its versions or aliases)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    duration: Stat = field(default_factory=Stat)
+    event_age: Stat = field(default_factory=Stat)
+    concurrency: int = 0
+
+
+Dimensions = tuple[tuple[str, str], ...]
+
+
+class Metrics:
+    """The AWS/Lambda metrics of one region, buffered until CloudWatch is read."""
+
+    def __init__(self, cloud: Cloud, region: str) -> None:
+        self.cloud = cloud
+        self.region = region
+        self._seconds: dict[tuple[int, Dimensions], Second] = {}
+        self._account: dict[int, int] = {}
+        self._hooked = False
+
+    def _second(self, dims: Dimensions) -> Second:
+        key = (int(self.cloud.clock.now()), dims)
+        found = self._seconds.get(key)
+        if found is None:
+            found = self._seconds[key] = Second()
+            if not self._hooked:
+                cw: Any = self.cloud.backend("cloudwatch", self.region)
+                cw.sources.append(self.flush)
+                self._hooked = True
+        return found
+
+    @staticmethod
+    def dimensions(function: str, resource: str | None) -> list[Dimensions]:
+        """By function, and by function and version or alias when the call named one."""
+        found: list[Dimensions] = [(("FunctionName", function),)]
+        if resource:
+            found.append((("FunctionName", function), ("Resource", f"{function}:{resource}")))
+        return found
+
+    # -- what happened ------------------------------------------------------------------
+    def ran(
+        self,
+        function: str,
+        resource: str | None,
+        duration_ms: float,
+        *,
+        error: bool,
+        concurrency: int,
+        account_concurrency: int,
+        provisioned: bool,
+        spillover: bool,
+    ) -> None:
+        """One invocation that ran."""
+        for dims in self.dimensions(function, resource):
+            second = self._second(dims)
+            counts = second.counts
+            counts["Invocations"] = counts.get("Invocations", 0) + 1
+            if error:
+                counts["Errors"] = counts.get("Errors", 0) + 1
+            if provisioned:
+                name = "ProvisionedConcurrencyInvocations"
+                counts[name] = counts.get(name, 0) + 1
+            if spillover:
+                name = "ProvisionedConcurrencySpilloverInvocations"
+                counts[name] = counts.get(name, 0) + 1
+            second.duration.add(duration_ms)
+            if concurrency > second.concurrency:
+                second.concurrency = concurrency
+        now = int(self.cloud.clock.now())
+        if account_concurrency > self._account.get(now, 0):
+            self._account[now] = account_concurrency
+
+    def count(self, function: str, resource: str | None, name: str) -> None:
+        """One more of a counted metric (Throttles, AsyncEventsDropped, ...)."""
+        for dims in self.dimensions(function, resource):
+            counts = self._second(dims).counts
+            counts[name] = counts.get(name, 0) + 1
+
+    def event_age(self, function: str, resource: str | None, age_ms: float) -> None:
+        for dims in self.dimensions(function, resource):
+            self._second(dims).event_age.add(age_ms)
+
+    # -- to CloudWatch ------------------------------------------------------------------
+    def flush(self) -> None:
+        """Hand every buffered second to CloudWatch as statistic sets."""
+        if not self._seconds and not self._account:
+            return
+        cw: Any = self.cloud.backend("cloudwatch", self.region)
+        seconds, self._seconds = self._seconds, {}
+        account, self._account = self._account, {}
+        for (when, dims), second in seconds.items():
+            for name, value in second.counts.items():
+                cw.record_statistics(
+                    NAMESPACE, name, dims, when, value, value, 1, 1, COUNTS[name], resolution=1
+                )
+            for name, stat, unit in (
+                ("Duration", second.duration, "Milliseconds"),
+                ("AsyncEventAge", second.event_age, "Milliseconds"),
+            ):
+                if stat.count:
+                    cw.record_statistics(
+                        NAMESPACE,
+                        name,
+                        dims,
+                        when,
+                        stat.count,
+                        stat.total,
+                        stat.low,
+                        stat.high,
+                        unit,
+                        resolution=1,
+                    )
+            if second.concurrency:
+                c = second.concurrency
+                cw.record_statistics(
+                    NAMESPACE,
+                    "ConcurrentExecutions",
+                    dims,
+                    when,
+                    1,
+                    c,
+                    c,
+                    c,
+                    "Count",
+                    resolution=1,
+                )
+        for when, c in account.items():
+            cw.record_statistics(
+                NAMESPACE, "ConcurrentExecutions", (), when, 1, c, c, c, "Count", resolution=1
+            )
