@@ -73,6 +73,7 @@ class LambdaBackend(Backend):
         self.ledger = cost.Ledger()
         self.metrics = Metrics(cloud, region)
         self._routed = 0
+        self._latest: dict[str, Target] = {}
 
     # -- names --------------------------------------------------------------------------
     @staticmethod
@@ -99,8 +100,13 @@ class LambdaBackend(Backend):
 
     def resolve(self, function: Function, qualifier: str | None) -> Target:
         """The configuration a call runs: $LATEST, a version, or an alias's pick."""
-        if qualifier in (None, LATEST):
-            return Target(function.name, function.latest)
+        if qualifier is None or qualifier == LATEST:
+            latest = function.latest
+            cached = self._latest.get(function.name)
+            # Cached per function: load runs resolve hundreds of thousands of times.
+            if cached is None or cached.config is not latest or cached.revision != latest.revision:
+                cached = self._latest[function.name] = Target(function.name, latest)
+            return cached
         assert qualifier is not None
         if qualifier in function.versions:
             return Target(function.name, function.versions[qualifier])

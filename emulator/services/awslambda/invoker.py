@@ -37,21 +37,22 @@ class Outcome:
     version: str = "$LATEST"
 
 
-@dataclass(frozen=True)
 class Target:
-    """What one invocation runs: a function's configuration under a version, maybe an alias."""
+    """What one invocation runs: a function's configuration under a version, maybe an alias.
 
-    function: str
-    config: Config
-    alias: str | None = None
+    ``pool_key`` names the environments that may serve it: one set per version, and per
+    revision of ``$LATEST``.
+    """
 
-    @property
-    def version(self) -> str:
-        return self.config.version
+    __slots__ = ("alias", "config", "function", "pool_key", "revision", "version")
 
-    @property
-    def pool_key(self) -> str:
-        return f"{self.function}:{self.config.version}:{self.config.revision}"
+    def __init__(self, function: str, config: Config, alias: str | None = None) -> None:
+        self.function = function
+        self.config = config
+        self.alias = alias
+        self.version = config.version
+        self.revision = config.revision
+        self.pool_key = f"{function}:{config.version}:{config.revision}"
 
 
 class Invoker:

@@ -202,6 +202,7 @@ class Runner:
             raise ValidationException(f"{name} has two loads; give each function one load")
         event = json.dumps(load.event if load.event is not None else {})
         duration, init, error = self._measure(function, qualifier, load, event)
+        encoded = base64.b64encode(event.encode()).decode()  # once, not per request
         self.results[name] = FunctionResult(name, load.asynchronous, duration, init)
         self._latencies[name] = []
         errors = _spread(load.error_rate)
@@ -217,7 +218,9 @@ class Runner:
             now = self.cloud.clock.now()
             failing = next(errors) or bool(error and not load.error_rate)
             if load.asynchronous:
-                self._arrive_async(function, qualifier, event, duration, init, failing, error_text)
+                self._arrive_async(
+                    function, qualifier, encoded, duration, init, failing, error_text
+                )
             else:
                 self._arrive_sync(function, qualifier, duration, init, failing, now)
             upcoming = next(times, None)
@@ -313,7 +316,7 @@ class Runner:
         self.backend.queue.enqueue_simulated(
             function,
             qualifier,
-            base64.b64encode(event.encode()).decode(),
+            event,
             duration_ms=duration,
             init_ms=init,
             error=error if failing else "",

@@ -70,24 +70,37 @@ class Metrics:
         self._seconds: dict[tuple[int, Dimensions], Second] = {}
         self._account: dict[int, int] = {}
         self._hooked = False
+        # The second being filled and its entries: most calls land in the same second.
+        self._now = -1
+        self._current: dict[Dimensions, Second] = {}
+        self._dimensions: dict[tuple[str, str | None], list[Dimensions]] = {}
 
     def _second(self, dims: Dimensions) -> Second:
-        key = (int(self.cloud.clock.now()), dims)
-        found = self._seconds.get(key)
+        now = int(self.cloud.clock.now())
+        if now != self._now:
+            self._now, self._current = now, {}
+        found = self._current.get(dims)
         if found is None:
-            found = self._seconds[key] = Second()
-            if not self._hooked:
-                cw: Any = self.cloud.backend("cloudwatch", self.region)
-                cw.sources.append(self.flush)
-                self._hooked = True
+            key = (now, dims)
+            found = self._seconds.get(key)
+            if found is None:
+                found = self._seconds[key] = Second()
+                if not self._hooked:
+                    cw: Any = self.cloud.backend("cloudwatch", self.region)
+                    cw.sources.append(self.flush)
+                    self._hooked = True
+            self._current[dims] = found
         return found
 
-    @staticmethod
-    def dimensions(function: str, resource: str | None) -> list[Dimensions]:
+    def dimensions(self, function: str, resource: str | None) -> list[Dimensions]:
         """By function, and by function and version or alias when the call named one."""
-        found: list[Dimensions] = [(("FunctionName", function),)]
-        if resource:
-            found.append((("FunctionName", function), ("Resource", f"{function}:{resource}")))
+        key = (function, resource)
+        found = self._dimensions.get(key)
+        if found is None:
+            found = [(("FunctionName", function),)]
+            if resource:
+                found.append((("FunctionName", function), ("Resource", f"{function}:{resource}")))
+            self._dimensions[key] = found
         return found
 
     # -- what happened ------------------------------------------------------------------
@@ -141,6 +154,7 @@ class Metrics:
         cw: Any = self.cloud.backend("cloudwatch", self.region)
         seconds, self._seconds = self._seconds, {}
         account, self._account = self._account, {}
+        self._now, self._current = -1, {}
         for (when, dims), second in seconds.items():
             for name, value in second.counts.items():
                 cw.record_statistics(

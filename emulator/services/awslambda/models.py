@@ -141,7 +141,7 @@ class Function:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class AsyncEvent:
     """An event waiting in a function's asynchronous queue.
 
