@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labs.model import Question, SetupStep, Task
+from labs.model import Question, QuotaSetting, SetupStep, Task
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Lab:
     tasks: tuple[Task, ...]
     setup: tuple[SetupStep, ...]
     dir: Path
+    quotas: tuple[QuotaSetting, ...] = ()
 
     @property
     def starter_dir(self) -> Path:

@@ -55,6 +55,9 @@ def grade(lab: Lab, cloud: Cloud) -> LabResult:
 
 
 def apply_setup(lab: Lab, cloud: Cloud) -> None:
-    """Make the lab's setup calls on a fresh cloud."""
+    """Set the lab's quotas and make its setup calls on a fresh cloud."""
+    for quota in lab.quotas:
+        value = int(quota.value) if float(quota.value).is_integer() else quota.value
+        cloud.set_quota(quota.service, quota.name, value)
     for step in lab.setup:
         cloud.client(step.service).call(step.operation, dict(step.params))

@@ -295,6 +295,7 @@ def _lab(reader: _Reader, folder: Path) -> Lab | None:
         tuple(lab_file.tasks),
         tuple(lab_file.setup),
         folder,
+        tuple(lab_file.quotas),
     )
 
 
@@ -334,6 +335,9 @@ def _deep_checks(reader: _Reader, folder: Path, data: dict[str, Any], positions:
                     _query(reader, file, positions, where, check["query"])
             elif check.get("kind") == "python" and isinstance(check.get("function"), str):
                 _function(reader, file, positions, where, checks_module, check["function"])
+    for q, quota in enumerate(_items(data, "quotas")):
+        if isinstance(quota, dict) and isinstance(quota.get("service"), str):
+            _quota(reader, file, positions, ["quotas", q], quota)
     for s, step in enumerate(_items(data, "setup")):
         if (
             isinstance(step, dict)
@@ -341,6 +345,48 @@ def _deep_checks(reader: _Reader, folder: Path, data: dict[str, Any], positions:
             and isinstance(step.get("operation"), str)
         ):
             _operation(reader, file, positions, ["setup", s], step["service"], step["operation"])
+
+
+def _quota(
+    reader: _Reader, file: Path, positions: Any, where: list[Any], quota: dict[str, Any]
+) -> None:
+    from emulator import limits
+
+    service, name = quota["service"], quota.get("name")
+    known = [n for s, n in limits.LIMITS if s == service]
+    if not known:
+        line, column = positions.find([*where, "service"])
+        services = sorted({s for s, _ in limits.LIMITS})
+        reader.add(
+            file,
+            line,
+            column,
+            _dotted([*where, "service"]),
+            f"no quotas for service '{service}'; there are quotas for: {', '.join(services)}",
+        )
+        return
+    if not isinstance(name, str) or (service, name) not in limits.LIMITS:
+        line, column = positions.find([*where, "name"])
+        adjustable = [n for n in known if limits.get(service, n).adjustable]
+        close = difflib.get_close_matches(str(name), adjustable, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        reader.add(
+            file,
+            line,
+            column,
+            _dotted([*where, "name"]),
+            f"{service} has no quota '{name}'{hint} (adjustable: {', '.join(adjustable)})",
+        )
+        return
+    if not limits.get(service, name).adjustable:
+        line, column = positions.find([*where, "name"])
+        reader.add(
+            file,
+            line,
+            column,
+            _dotted([*where, "name"]),
+            f"{service}.{name} is fixed by AWS; a lab can only set adjustable quotas",
+        )
 
 
 def _function(

@@ -144,12 +144,24 @@ class SetupStep(Strict):
     params: dict[str, Any] = Field(default_factory=dict, description="The operation's parameters.")
 
 
+class QuotaSetting(Strict):
+    """An account quota the lab sets before the learner starts, as a quota increase would."""
+
+    service: str = Field(description="The service, as in emulator/limits (lambda, sqs, ...).")
+    name: str = Field(description="The quota's name in emulator/limits (ConcurrentExecutions).")
+    value: float = Field(ge=0, description="The value the lab's account gets.")
+
+
 class LabFile(Strict):
     """``lab.yaml``."""
 
     id: Id = Field(description="The lab id, unique in the course; used by `serverlings check`.")
     title: str = Field(min_length=1, description="The lab title.")
     goal: str = Field(min_length=1, description="One sentence shown at the top of the workspace.")
+    quotas: list[QuotaSetting] = Field(
+        default_factory=list,
+        description="Adjustable account quotas set on a fresh account, before the setup calls.",
+    )
     setup: list[SetupStep] = Field(
         default_factory=list, description="Calls made on a fresh account."
     )

@@ -9,7 +9,7 @@ import pytest
 
 from emulator import Cloud
 from labs.checks import run_check
-from labs.grader import grade
+from labs.grader import apply_setup, grade
 from labs.loader import load_course
 from labs.model import ApiCheck, PythonCheck
 
@@ -120,3 +120,12 @@ def test_a_solved_fixture_passes() -> None:
     result = grade(LAB, _cloud(1))
     assert result.passed
     assert (result.score, result.total) == (2, 2)
+
+
+def test_setup_sets_the_lab_quotas_before_its_calls() -> None:
+    lab = load_course(Path(__file__).parent / "fixtures" / "good").lab("notes")
+    with Cloud() as cloud:
+        apply_setup(lab, cloud)
+        assert cloud.quota("lambda", "ConcurrentExecutions") == 50
+        answer = cloud.client("lambda").get_account_settings()
+        assert answer["AccountLimit"]["ConcurrentExecutions"] == 50

@@ -38,6 +38,9 @@ def test_broken_course_lists_every_problem_with_file_line_and_column() -> None:
     )
     assert "not a valid JMESPath query" in found[("lab.yaml", 23, "tasks[1].checks[0].query")]
     assert "give exactly one expectation" in found[("lab.yaml", 24, "tasks[1].checks[0].expect")]
+    assert "did you mean 'ConcurrentExecutions'?" in found[("lab.yaml", 31, "quotas[0].name")]
+    assert "is fixed by AWS" in found[("lab.yaml", 32, "quotas[1].name")]
+    assert "no quotas for service 'lamda'" in found[("lab.yaml", 33, "quotas[2].service")]
     assert "did you mean 'check_present'?" in found[("lab.yaml", 28, "tasks[1].checks[1].function")]
     assert found[("quiz.yaml", 2, "questions[0]")] == "answer 5 is not a choice index (0 to 1)"
     assert (
