@@ -9,7 +9,7 @@ from typing import Any
 
 from emulator import limits
 from emulator.errors import NotSupportedByEmulator
-from emulator.services.awslambda import api_async, api_concurrency, api_versions
+from emulator.services.awslambda import api_async, api_concurrency, api_layers, api_versions
 from emulator.services.awslambda.api_common import configuration, named_config, page, target
 from emulator.services.awslambda.backend import LambdaBackend
 from emulator.services.awslambda.errors import (
@@ -137,8 +137,12 @@ def _validated(params: dict[str, Any]) -> dict[str, Any]:
                 "Member must satisfy enum value set: [PublishedVersions, None]"
             )
         values["snap_start"] = apply_on
+    if "Layers" in params:
+        layers = params["Layers"] or []
+        if not isinstance(layers, list) or not all(isinstance(a, str) for a in layers):
+            raise ValidationException("Layers takes a list of layer version ARNs")
+        values["layers"] = list(layers)
     for name in (
-        "Layers",
         "VpcConfig",
         "KMSKeyArn",
         "TracingConfig",
@@ -368,4 +372,5 @@ OPERATIONS = {
     **api_versions.OPERATIONS,
     **api_concurrency.OPERATIONS,
     **api_async.OPERATIONS,
+    **api_layers.OPERATIONS,
 }

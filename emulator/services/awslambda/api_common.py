@@ -46,6 +46,10 @@ def configuration(backend: LambdaBackend, name: str, c: Config) -> dict[str, Any
         answer["Environment"] = {"Variables": dict(c.environment)}
     if c.dead_letter_arn:
         answer["DeadLetterConfig"] = {"TargetArn": c.dead_letter_arn}
+    if c.layers:
+        answer["Layers"] = [
+            {"Arn": arn, "CodeSize": len(backend.layers.by_arn(arn).code)} for arn in c.layers
+        ]
     return answer
 
 

@@ -22,6 +22,7 @@ from emulator.services.awslambda.errors import (
 )
 from emulator.services.awslambda.fleet import Fleet
 from emulator.services.awslambda.invoker import Invoker, Outcome, Target
+from emulator.services.awslambda.layers import Layers, check_unzipped
 from emulator.services.awslambda.loadrun import KEPT_RUNS, Load, LoadResult, Runner
 from emulator.services.awslambda.metrics import Metrics
 from emulator.services.awslambda.models import (
@@ -72,6 +73,7 @@ class LambdaBackend(Backend):
         self.load_runs: list[dict[str, Any]] = []
         self.ledger = cost.Ledger()
         self.metrics = Metrics(cloud, region)
+        self.layers = Layers(self.arn)
         self._routed = 0
         self._latest: dict[str, Target] = {}
 
@@ -131,6 +133,8 @@ class LambdaBackend(Backend):
         if name in self.functions:
             raise ResourceConflictException(f"Function already exist: {name}")
         check_zip(config.code)
+        check_unzipped(config.code)
+        config.layers = self.layers.for_function(config.layers, config.code)
         self._stamp(config)
         function = Function(name, config)
         self.functions[name] = function
@@ -139,6 +143,12 @@ class LambdaBackend(Backend):
     def update(self, function: Function, **changes: Any) -> Config:
         if "code" in changes:
             check_zip(changes["code"])
+            check_unzipped(changes["code"])
+        if "code" in changes or "layers" in changes:
+            changes["layers"] = self.layers.for_function(
+                changes.get("layers", function.latest.layers),
+                changes.get("code", function.latest.code),
+            )
         for key, value in changes.items():
             setattr(function.latest, key, value)
         self._stamp(function.latest)
@@ -474,6 +484,7 @@ class LambdaBackend(Backend):
             "routed": self._routed,
             "load_runs": self.load_runs,
             "ledger": self.ledger.to_json(),
+            "layers": self.layers.snapshot(codes),
         }
 
     def load(self, state: dict[str, Any]) -> None:
@@ -487,6 +498,7 @@ class LambdaBackend(Backend):
         self._routed = state.get("routed", 0)
         self.load_runs = state.get("load_runs", [])
         self.ledger = cost.Ledger.from_json(state.get("ledger", {}))
+        self.layers.load(state.get("layers", []), codes)
         self.queue.load(state.get("queue", []))
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ class Config:
     ephemeral: int = 512
     dead_letter_arn: str = ""
     snap_start: str = "None"
+    layers: list[str] = field(default_factory=list)
     last_modified: float = 0.0
     revision: str = ""
     version: str = LATEST
@@ -44,6 +45,7 @@ class Config:
             last_modified=when,
             environment=dict(self.environment),
             architectures=list(self.architectures),
+            layers=list(self.layers),
         )
 
     def same_as(self, other: Config) -> bool:
