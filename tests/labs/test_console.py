@@ -5,17 +5,20 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from emulator import Cloud
+from emulator import Cloud, VirtualClock
+from emulator.services import REGISTRY
 from labs.console import Console
 
 
 @pytest.fixture
-def console(tmp_path: Path) -> Console:
-    return Console(Cloud(), tmp_path)
+def console(tmp_path: Path) -> Iterator[Console]:
+    with Cloud() as cloud:
+        yield Console(cloud, tmp_path)
 
 
 CREATE = (
@@ -88,7 +91,6 @@ def test_zip_and_lambda_from_workspace_files(console: Console, tmp_path: Path) -
     assert '"StatusCode": 200' in out.text
     assert "REPORT RequestId" in out.text
     assert console.run("ls").text.split() == ["answer.json", "function.zip", "handler.py"]
-    console.cloud.close()
 
 
 def test_clock(console: Console) -> None:
@@ -103,10 +105,203 @@ def test_help_and_completions(console: Console, tmp_path: Path) -> None:
     assert (
         "usage: aws lambda create-function" in console.run("help aws lambda create-function").text
     )
-    assert console.completions("") == ["aws", "zip", "ls", "cat", "clock", "help"]
+    assert console.completions("") == ["aws", "load", "zip", "ls", "cat", "clock", "help"]
     assert console.completions("aws dyn") == ["dynamodb"]
     assert console.completions("aws dynamodb put") == ["put-item"]
     assert "--table-name" in console.completions("aws dynamodb put-item --ta")
     assert "--table-name" not in console.completions("aws dynamodb put-item --table-name T ")
     (tmp_path / "handler.py").write_text("")
     assert console.completions("cat han") == ["handler.py"]
+
+
+def test_help_lists_the_services_of_the_registry_and_the_load_command(console: Console) -> None:
+    text = console.run("help").text
+    assert "services: " + ", ".join(sorted(REGISTRY)) in text
+    assert "load FUNCTION --rate N --for DURATION" in text
+    assert "--error-rate" in console.run("help load").text
+    assert max(len(line) for line in text.splitlines()) < 80
+
+
+def test_shorthand_reaches_the_service_and_empty_answers_print_nothing(console: Console) -> None:
+    created = console.run(
+        "aws sqs create-queue --queue-name jobs --attributes VisibilityTimeout=60,DelaySeconds=5"
+    )
+    assert created.ok, created.text
+    url = json.loads(created.text)["QueueUrl"]
+    read = console.run(
+        f"aws sqs get-queue-attributes --queue-url {url} --attribute-names VisibilityTimeout DelaySeconds"
+    )
+    assert json.loads(read.text)["Attributes"] == {"VisibilityTimeout": "60", "DelaySeconds": "5"}
+    purged = console.run(f"aws sqs purge-queue --queue-url {url}")
+    assert purged.ok
+    assert purged.text == ""
+
+
+def test_a_wrong_sqs_attribute_shows_an_sqs_example(console: Console) -> None:
+    out = console.run("aws sqs create-queue --queue-name jobs --attributes VisibilityTimeout")
+    assert not out.ok
+    assert "for example: --attributes VisibilityTimeout=60,DelaySeconds=5" in out.text
+    assert '{"S"' not in out.text
+
+
+def test_clock_advance_on_a_live_clock_says_so(tmp_path: Path) -> None:
+    with Cloud(clock=VirtualClock(mode="live")) as cloud:
+        out = Console(cloud, tmp_path).run("clock advance 5m")
+    assert not out.ok
+    assert "the clock is live" in out.text
+
+
+# -- load ---------------------------------------------------------------------------------------
+ECHO = "def handler(event, context):\n    return event\n"
+DOUBLE = "def handler(event, context):\n    return {'n': event['n'] * 2}\n"
+
+
+def deploy(console: Console, name: str, source: str = ECHO) -> None:
+    (console.workspace / "handler.py").write_text(source)
+    assert console.run(f"zip {name}.zip handler.py").ok
+    created = console.run(
+        f"aws lambda create-function --function-name {name} --runtime python3.12 "
+        f"--role arn:aws:iam::123456789012:role/r --handler handler.handler "
+        f"--zip-file fileb://{name}.zip"
+    )
+    assert created.ok, created.text
+
+
+def table(text: str, function: str) -> list[list[int]]:
+    """The rows of ``function``'s per-second table, as numbers."""
+    block = text.split(f"\n{function}, ", 1)[1].split("\n\n", 1)[0]
+    return [[int(n) for n in line.split()] for line in block.splitlines()[2:]]
+
+
+def test_one_load_prints_the_summary_a_table_and_the_clock(console: Console) -> None:
+    deploy(console, "orders")
+    start = console.cloud.clock.now()
+    out = console.run("load orders --rate 50 --for 10 --duration-ms 100 --init-ms 200")
+    assert out.ok, out.text
+    assert out.text.startswith("Load run of 10 s (virtual time)\norders (sync, 100 ms each): 500")
+    assert "orders, second by second:" in out.text
+    assert out.text.endswith("The clock moved 10 s: virtual time 2026-01-01 00:00:10 UTC.")
+    assert console.cloud.clock.now() == start + 10
+    rows = table(out.text, "orders")
+    assert [row[0] for row in rows] == list(range(10))
+    assert all(row[1] == 50 for row in rows)
+    # The table is the run the emulator kept, second by second.
+    kept = console.cloud.backend("lambda").load_runs[-1]["functions"]["orders"]["series"]
+    assert rows == [
+        [n, s["requests"], s["succeeded"], s["errors"], sum(s["throttles"].values()),
+         s["peak_concurrency"], s["cold_starts"]]
+        for n, s in enumerate(kept)
+    ]  # fmt: skip
+    assert max(len(line) for line in out.text.splitlines() if "second" in line) <= 80
+
+
+def test_two_loads_joined_by_and_run_at_the_same_time(console: Console) -> None:
+    deploy(console, "orders")
+    deploy(console, "reports")
+    assert console.run(
+        "aws lambda put-function-concurrency --function-name reports --reserved-concurrent-executions 5"
+    ).ok
+    out = console.run(
+        "load orders --rate 20 --for 4 --duration-ms 100 --init-ms 100 "
+        "and reports --rate 10 --ramp-to 30 --for 6 --duration-ms 1000 --init-ms 100"
+    )
+    assert out.ok, out.text
+    assert "Load run of 6 s" in out.text
+    assert "The clock moved 6 s" in out.text
+    orders, reports = table(out.text, "orders"), table(out.text, "reports")
+    assert len(orders) == len(reports) == 6
+    assert [row[1] for row in orders] == [20, 20, 20, 20, 0, 0]
+    assert [row[1] for row in reports] == sorted(row[1] for row in reports)  # the ramp climbs
+    assert max(row[5] for row in reports) == 5  # reserved concurrency caps it
+    assert sum(row[4] for row in reports) > 0
+    assert "throttled" in out.text.split("reports (sync", 1)[1].splitlines()[1]
+
+
+def test_an_async_load_with_errors(console: Console) -> None:
+    deploy(console, "orders")
+    out = console.run(
+        "load orders --rate 20 --for 5 --async --error-rate 0.5 --duration-ms 100 --init-ms 100"
+    )
+    assert out.ok, out.text
+    summary = out.text.splitlines()[1]
+    assert summary.startswith("orders (async, 100 ms each): 100 requests, 50 succeeded, 50 errors")
+    assert "retries" in out.text
+
+
+def test_a_measured_load_carries_the_payload(console: Console) -> None:
+    deploy(console, "double", DOUBLE)
+    without = console.run("load double --rate 5 --for 2")
+    assert without.ok, without.text
+    assert "10 requests, 0 succeeded, 10 errors" in without.text  # event['n'] is missing
+    (console.workspace / "event.json").write_text('{"n": 21}')
+    for payload in ("'{\"n\": 21}'", "file://event.json"):
+        out = console.run(f"load double --rate 5 --for 2 --payload {payload}")
+        assert "10 requests, 10 succeeded, 0 errors" in out.text, out.text
+
+
+def test_a_long_load_shows_every_nth_second(console: Console) -> None:
+    deploy(console, "orders")
+    out = console.run("load orders --rate 2 --for 5m --duration-ms 10 --init-ms 10")
+    assert out.ok, out.text
+    assert "orders, every 15th second:" in out.text
+    seconds = [row[0] for row in table(out.text, "orders")]
+    assert seconds == [*range(0, 300, 15), 299]
+    assert "The clock moved 300 s" in out.text
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("load", "usage: load FUNCTION --rate N --for DURATION"),
+        ("load nope --rate 1 --for 1", "load: Function not found"),
+        ("load orders --rate fast --for 10", "--rate takes a number of 0 or more, not 'fast'"),
+        ("load orders --rate -5 --for 10", "--rate takes a number of 0 or more, not '-5'"),
+        ("load orders --for 10", "load orders: missing --rate"),
+        ("load orders --rate 1", "missing --for"),
+        ("load orders --rate 1 --for soon", "--for takes a duration such as 30, 30s, 5m or 2h"),
+        ("load orders --rate 1 --for 0", "--for takes a duration"),
+        ("load orders --rate 1 --for 10 --error-rate 2", "--error-rate is a share from 0 to 1"),
+        ("load orders --rate 1 --for 10 --duration-ms", "--duration-ms needs a value"),
+        ("load orders --rat 1 --for 10", "unknown option '--rat' (did you mean --rate?)"),
+        ("load orders --rate 1 --for 10 and", "name a function before and after each 'and'"),
+        ("load --rate 1 --for 10", "name the function first"),
+        ("load orders --rate 1 --for 10 --payload {bad", "--payload takes JSON"),
+        ("load orders --rate 1e9 --for 1h", "a run here is limited to 1,000,000"),
+        (
+            "load orders --rate 1 --for 1 --duration-ms 5 --init-ms 5 "
+            "and orders --rate 1 --for 1 --duration-ms 5 --init-ms 5",
+            "orders has two loads",
+        ),
+    ],
+)
+def test_bad_loads_say_what_to_fix_and_leave_the_clock(
+    console: Console, line: str, words: str
+) -> None:
+    deploy(console, "orders")
+    start = console.cloud.clock.now()
+    out = console.run(line)
+    assert not out.ok
+    assert words in out.text
+    assert console.cloud.clock.now() == start
+
+
+def test_a_load_needs_a_manual_clock(tmp_path: Path) -> None:
+    with Cloud(clock=VirtualClock(mode="live")) as cloud:
+        out = Console(cloud, tmp_path).run("load orders --rate 1 --for 10")
+    assert not out.ok
+    assert "the clock is live; switch it to manual first" in out.text
+
+
+def test_load_completions(console: Console) -> None:
+    deploy(console, "orders")
+    deploy(console, "reports")
+    assert console.completions("lo") == ["load"]
+    assert console.completions("load ") == ["orders", "reports"]
+    assert console.completions("load rep") == ["reports"]
+    assert console.completions("load orders --r") == ["--ramp-to", "--rate"]
+    assert console.completions("load orders --rate ") == []
+    after = console.completions("load orders --rate 5 --for 10 ")
+    assert "and" in after
+    assert "--rate" not in after
+    assert console.completions("load orders --rate 5 --for 10 and ") == ["orders", "reports"]
+    assert "--rate" in console.completions("load orders --rate 5 --for 10 and reports ")
