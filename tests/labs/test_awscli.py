@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from emulator.services import REGISTRY
-from labs import awscli
-from labs.awscli import Shorthand, ShorthandError, UsageError
+from labs import awscli, shorthand
+from labs.awscli import UsageError
+from labs.shorthand import Shorthand, ShorthandError
 
 
 def params(line: str, workspace: Path) -> dict[str, Any]:
@@ -333,8 +334,8 @@ def test_every_example_shown_is_right_for_its_option(
     tmp_path: Path, service: str, operation: str, option: str
 ) -> None:
     shape = awscli.options(service, operation)[option][1]
-    sample = awscli.example(service, option, shape)
-    typed = shlex.split(awscli.shorthand(sample, shape))
+    sample = shorthand.example(service, option, shape)
+    typed = shlex.split(shorthand.shorthand(sample, shape))
     from_shorthand = awscli.option_value(typed, shape, option, service, tmp_path)
     from_json = awscli.option_value([json.dumps(sample)], shape, option, service, tmp_path)
     assert from_shorthand == from_json == sample
