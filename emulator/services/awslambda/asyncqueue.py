@@ -20,6 +20,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 RETRY_DELAYS = (60, 120)
 #: Throttled events come back after 1 s, 2 s, 4 s, ... never more than 5 minutes apart.
 THROTTLE_FIRST, THROTTLE_MAX = 1.0, 300.0
+_BACKOFF = tuple(min(THROTTLE_MAX, THROTTLE_FIRST * 2**n) for n in range(12))
 #: How much of the error message a dead-letter message carries.
 DLQ_MESSAGE_BYTES = 1024
 
@@ -111,7 +113,7 @@ class AsyncQueue:
         return event
 
     def _schedule(self, event: AsyncEvent) -> None:
-        self.cloud.clock.call_at(event.due, lambda: self._run(event.id))
+        self.cloud.clock.call_at(event.due, partial(self._run, event.id))
 
     # -- a turn of one event -------------------------------------------------------------
     def _run(self, event_id: int) -> None:
@@ -132,7 +134,6 @@ class AsyncQueue:
         if event.simulated:
             self._run_simulated(function, event, config, now)
             return
-        self._age(function, event, now)
         try:
             outcome = self._attempt(function, event)
         except TooManyRequestsException as throttled:
@@ -142,9 +143,7 @@ class AsyncQueue:
             self._emit(event, "async_dropped", function.name, reason=error.code, event=event.id)
             self._tell("dropped", event)
             return
-        if isinstance(outcome, str):  # a load run's event, throttled
-            self._throttled(function, event, outcome, config.max_age)
-            return
+        self._age(function, event, now)
         event.attempt += 1
         self._tell("error" if outcome.function_error else "success", event, outcome.cold)
         if outcome.function_error is None:
@@ -182,7 +181,6 @@ class AsyncQueue:
         The same rules as ``_run``, written for speed: a load run gives hundreds of
         thousands of turns.
         """
-        self._age(function, event, now)
         ran = self.backend.simulate(
             function,
             event.qualifier,
@@ -193,6 +191,7 @@ class AsyncQueue:
         if ran.throttle is not None:
             self._throttled(function, event, ran.throttle.reason, config.max_age)
             return
+        self._age(function, event, now)
         event.attempt += 1
         failed = bool(event.error)
         observer = self.observer
@@ -228,21 +227,20 @@ class AsyncQueue:
         )
 
     def _throttled(self, function: Function, event: AsyncEvent, reason: str, max_age: int) -> None:
-        delay = min(THROTTLE_MAX, THROTTLE_FIRST * 2**event.throttles)
-        event.throttles += 1
+        throttles = event.throttles
+        delay = _BACKOFF[throttles] if throttles < len(_BACKOFF) else THROTTLE_MAX
+        event.throttles = throttles + 1
         deadline = event.enqueued + max_age
         now = self.cloud.clock.now()
         event.due = min(now + delay, deadline + 1e-6) if now < deadline else now
-        self._requeue(event)
-        self._emit(
-            event,
-            "retry",
-            function.name,
-            throttled=True,
-            reason=reason,
-            due=event.due,
-        )
-        self._tell("throttled", event, reason)
+        self.events[event.id] = event
+        self.cloud.clock.call_at(event.due, partial(self._run, event.id))
+        if not event.simulated:
+            self.cloud.events.emit(
+                "lambda", "retry", function.name, throttled=True, reason=reason, due=event.due
+            )
+        if self.observer is not None:
+            self.observer("throttled", event, reason)
 
     def _requeue(self, event: AsyncEvent) -> None:
         self.events[event.id] = event

@@ -76,6 +76,8 @@ class LambdaBackend(Backend):
         self.layers = Layers(self.arn)
         self._routed = 0
         self._latest: dict[str, Target] = {}
+        # One answer per version and throttle: load runs are refused thousands of times.
+        self._refusals: dict[tuple[str, Throttle], Simulated] = {}
 
     # -- names --------------------------------------------------------------------------
     @staticmethod
@@ -430,10 +432,15 @@ class LambdaBackend(Backend):
             provisioned_slot=slot,
             provisioned_limit=slot_limit,
         )
-        resource = None if qualifier in (None, LATEST) else qualifier
+        resource = None if qualifier is None or qualifier == LATEST else qualifier
         if throttle is not None:
             self.metrics.count(function.name, resource, "Throttles")
-            return Simulated(target.version, throttle)
+            refused = self._refusals.get((target.version, throttle))
+            if refused is None:
+                refused = self._refusals[(target.version, throttle)] = Simulated(
+                    target.version, throttle
+                )
+            return refused
         cold = new and not on_provisioned
         busy_ms = duration_ms + (init_ms if cold else 0.0)
         self.fleet.occupy(

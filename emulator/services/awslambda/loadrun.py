@@ -162,7 +162,7 @@ class Runner:
         self._latencies: dict[str, list[float]] = {}
         self._start = 0.0
         self._end = 0.0
-        self._watching: set[int] = set()
+        self._series: dict[str, list[Counts]] = {}
 
     def run(self) -> LoadResult:
         clock = self.cloud.clock
@@ -175,8 +175,9 @@ class Runner:
         self._start = clock.now()
         self._end = self._start + max(sum(s.seconds for s in load.stages) for load in self.loads)
         seconds = math.ceil(self._end - self._start)
-        for result in self.results.values():
+        for name, result in self.results.items():
             result.series = [Counts() for _ in range(max(1, seconds))]
+            self._series[name] = result.series
         queue = self.backend.queue
         queue.observer = self._observe
         try:
@@ -255,9 +256,9 @@ class Runner:
 
     # -- arrivals -----------------------------------------------------------------------
     def _second(self, name: str) -> Counts:
-        series = self.results[name].series
         index = int(self.cloud.clock.now() - self._start)
-        return series[min(index, len(series) - 1)]
+        series = self._series[name]
+        return series[index] if index < len(series) else series[-1]
 
     def _arrive_sync(
         self,
