@@ -45,6 +45,7 @@ HELP = f"""Commands:
           (the payload is raw JSON; the answer is also written to out.json)
   load FUNCTION --rate N --for DURATION [options] [and FUNCTION2 ...]
         drive functions with traffic on the virtual clock (help load: options)
+  cost                    what the Lambda usage so far would cost on AWS
   zip OUT.zip FILE...     zip workspace files, for --zip-file fileb://OUT.zip
   ls                      list your workspace files
   cat FILE                show a workspace file
@@ -65,7 +66,7 @@ LOAD_HELP = """usage: load FUNCTION --rate N --for DURATION [options]
   and FUNCTION2 ...   another load at the same time
 The run moves the virtual clock to its end, so the clock must be manual."""
 
-BUILTINS = ("aws", "load", "zip", "ls", "cat", "clock", "help")
+BUILTINS = ("aws", "load", "cost", "zip", "ls", "cat", "clock", "help")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _LOAD_OPTIONS = (
@@ -111,6 +112,8 @@ class Console:
                 return self._aws(args)
             if command == "load":
                 return self._load(args)
+            if command == "cost":
+                return self._cost(args)
             if command == "help":
                 return self._help(args)
             if command == "ls":
@@ -170,6 +173,20 @@ class Console:
                 "utf-8", "replace"
             )
         return ConsoleOutput(text, "FunctionError" not in answer)
+
+    def _cost(self, args: list[str]) -> ConsoleOutput:
+        if args:
+            return ConsoleOutput("usage: cost   (no options)", False)
+        from emulator.services.awslambda import cost
+
+        with self.cloud.lock.hold():
+            backend: Any = self.cloud.backend("lambda")
+            estimate = backend.cost_estimate()
+        if not estimate["functions"]:
+            return ConsoleOutput(
+                "No Lambda usage yet: invoke a function or run a load first.", True
+            )
+        return ConsoleOutput(cost.summary(estimate), True)
 
     def _load(self, args: list[str]) -> ConsoleOutput:
         """``load F --rate N --for D ... [and G ...]``: the loads at once, through run_load."""

@@ -105,7 +105,7 @@ def test_help_and_completions(console: Console, tmp_path: Path) -> None:
     assert (
         "usage: aws lambda create-function" in console.run("help aws lambda create-function").text
     )
-    assert console.completions("") == ["aws", "load", "zip", "ls", "cat", "clock", "help"]
+    assert console.completions("") == ["aws", "load", "cost", "zip", "ls", "cat", "clock", "help"]
     assert console.completions("aws dyn") == ["dynamodb"]
     assert console.completions("aws dynamodb put") == ["put-item"]
     assert "--table-name" in console.completions("aws dynamodb put-item --ta")
@@ -305,3 +305,32 @@ def test_load_completions(console: Console) -> None:
     assert "--rate" not in after
     assert console.completions("load orders --rate 5 --for 10 and ") == ["orders", "reports"]
     assert "--rate" in console.completions("load orders --rate 5 --for 10 and reports ")
+
+
+def test_cost_shows_what_the_usage_would_cost(console: Console) -> None:
+    assert console.run("cost").text.startswith("No Lambda usage yet")
+    console.cloud.client("lambda").create_function(
+        FunctionName="orders",
+        Runtime="python3.12",
+        Role="arn:aws:iam::123456789012:role/r",
+        Handler="handler.handler",
+        Code={"ZipFile": _zip_bytes("def handler(event, context):\n    return 1\n")},
+        MemorySize=1024,
+    )
+    assert console.run("load orders --rate 100 --for 10s --duration-ms 1000 --init-ms 0").ok
+    out = console.run("cost")
+    assert out.ok
+    lines = out.text.splitlines()
+    assert lines[1].split()[:3] == ["orders", "1,000", "1,000.000"]
+    assert "Before the free tier" in out.text
+    assert not console.run("cost now").ok
+
+
+def _zip_bytes(source: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", source)
+    return buffer.getvalue()
