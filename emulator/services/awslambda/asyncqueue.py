@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator import limits
 from emulator.errors import ServiceError
+from emulator.services.awslambda.concurrency import RESERVED_REASON
 from emulator.services.awslambda.errors import RequestTooLargeException, TooManyRequestsException
 from emulator.services.awslambda.invoker import Outcome
 from emulator.services.awslambda.models import LATEST, AsyncEvent, EventInvokeConfig, Function
@@ -181,7 +182,18 @@ class AsyncQueue:
         The same rules as ``_run``, written for speed: a load run gives hundreds of
         thousands of turns.
         """
-        ran = self.backend.simulate(
+        backend = self.backend
+        name = function.name
+        reserved = backend.pool.reserved.get(name)
+        if reserved is not None and not function.provisioned:
+            # Most turns of a throttled load are refused by a full reservation; answer those
+            # before resolving anything. The same test Pool.start makes first.
+            backend.fleet.settle(now)
+            if backend.pool.in_flight.get(name, 0) >= reserved:
+                backend.metrics.count(name, self._resource(event), "Throttles")
+                self._throttled(function, event, RESERVED_REASON, config.max_age)
+                return
+        ran = backend.simulate(
             function,
             event.qualifier,
             duration_ms=event.duration_ms,
