@@ -1,4 +1,4 @@
-"""The lab workspace: tasks, console, resource inspector and check results."""
+"""The lab workspace: tasks, console, resource inspector, check results and the newest load run."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tutor.render import hint_line, result_lines
-from tutor.widgets.console import ConsoleView
+from tutor.widgets.console import CommandInput, ConsoleView
 from tutor.widgets.inspector import Inspector, gather
 
 
@@ -27,8 +27,13 @@ class LabScreen(Screen[None]):
         Binding("ctrl+k", "check", "Check", show=False),
         Binding("f2", "hint", "Next hint"),
         Binding("f6", "reset", "Reset lab"),
+        Binding("f7", "toggle_load", "Plot"),
         Binding("escape", "leave", "Back"),
     ]
+    # Wide screens put a load run's summary beside its chart; short ones lend the
+    # inspector's room to the chart while it is shown (see app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
     def __init__(self, lab: Any) -> None:
         super().__init__()
@@ -38,6 +43,7 @@ class LabScreen(Screen[None]):
         self.lab = lab
         self.session = LabSession(app.course, lab, app.store, clock_factory=app.clock_factory)
         self._session_closed = False
+        self._load_hidden = False  # the learner hid the load plot: a new run keeps it hidden
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,8 +82,49 @@ class LabScreen(Screen[None]):
         return Group(*parts)
 
     @on(ConsoleView.CommandRan)
-    def command_ran(self) -> None:
+    def command_ran(self, event: ConsoleView.CommandRan) -> None:
         self.refresh_inspector()
+        if event.ok and event.command.split(None, 1)[0] == "load":
+            self._plot_newest_run()
+
+    def _newest_run(self) -> dict[str, Any] | None:
+        # No lock: a load run holds it for seconds, and the backend swaps in a new list of
+        # runs rather than changing the one a reader may hold.
+        backend: Any = self.session.cloud.backend("lambda")
+        runs: list[dict[str, Any]] = backend.load_runs
+        return runs[-1] if runs else None
+
+    def _plot_newest_run(self) -> None:
+        """Show (or refresh) the load panel with the newest run, mounting it on first use."""
+        run = self._newest_run()
+        if run is None:
+            return
+        from tutor.widgets.loadplot import LoadPanel
+
+        panels = self.query(LoadPanel)
+        if panels:
+            panels.first().run = run
+        else:
+            self.mount(LoadPanel(run, id="load-panel"), after="#lab-body")
+        if self._load_hidden:
+            self.notify("The load plot has this run: F7 shows it.", timeout=5)
+        else:
+            self.add_class("-load-shown")
+
+    def action_toggle_load(self) -> None:
+        if self.has_class("-load-shown"):
+            self._load_hidden = True
+            self.remove_class("-load-shown")
+            return
+        if self._newest_run() is None:
+            self.notify(
+                "No load run yet in this lab. Run one in the console, for example: "
+                "load FUNCTION --rate 10 --for 30s",
+                title="Load plot",
+            )
+            return
+        self._load_hidden = False
+        self._plot_newest_run()
 
     def refresh_inspector(self) -> None:
         # Workers belong to the app, not the screen, so leaving never waits on a thread.
@@ -129,6 +176,12 @@ class LabScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.session.reset()
+                # The reset made a new cloud and console: the console view must use them,
+                # and no plot of the old cloud's runs may stay.
+                view = self.query_one(ConsoleView)
+                view.console = view.query_one(CommandInput).console = self.session.console
+                self.query("#load-panel").remove()
+                self.remove_class("-load-shown")
                 self.query_one("#tasks", Static).update(self._tasks_text())
                 self.query_one("#results-text", Static).update("The lab is back at its start.")
                 self.refresh_inspector()
