@@ -284,6 +284,11 @@ class LambdaBackend(Backend):
             raise ResourceNotFoundException(
                 f"Function not found: {self.arn(f'function:{function.name}:{qualifier}')}"
             )
+        alias = function.aliases.get(qualifier)
+        if alias is not None and alias.version == LATEST:
+            raise InvalidParameterValueException(
+                "Provisioned Concurrency Configs cannot be applied to unpublished function versions."
+            )
         if qualifier in function.versions and function.versions[qualifier].snap_start != "None":
             raise InvalidParameterValueException(
                 "Provisioned concurrency is not supported on versions with SnapStart enabled."

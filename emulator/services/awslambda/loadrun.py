@@ -250,7 +250,7 @@ class Runner:
         self.backend.invoker.retire(function.name)  # so the measured run is a cold start
         outcome = self.backend.invoke(function, qualifier, event.encode())
         duration = load.duration_ms if load.duration_ms is not None else outcome.duration_ms
-        init = load.init_ms if load.init_ms is not None else outcome.init_ms
+        init = load.init_ms if load.init_ms is not None else outcome.environment_init_ms
         error = outcome.payload.decode() if outcome.function_error else ""
         return round(duration, 3), round(init, 3), error
 

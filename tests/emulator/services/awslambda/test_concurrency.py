@@ -209,3 +209,30 @@ def test_provisioned_environments_serve_first_then_spill_over() -> None:
     assert [on for on, _ in served] == [True, True, False, False]
     assert all(t is None for _, t in served)
     assert pool.total_in_flight() == 4
+
+
+def test_provisioned_concurrency_needs_a_published_version_behind_the_alias(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, ECHO, Publish=True)
+    fn.create_alias(FunctionName="fn", Name="dev", FunctionVersion="$LATEST")
+    assert (
+        code_of(
+            fn.put_provisioned_concurrency_config,
+            FunctionName="fn",
+            Qualifier="dev",
+            ProvisionedConcurrentExecutions=1,
+        )
+        == "InvalidParameterValueException"
+    )
+
+
+def test_calling_the_version_does_not_use_the_alias_provisioned_concurrency(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, ECHO, Publish=True)
+    fn.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
+    fn.put_provisioned_concurrency_config(
+        FunctionName="fn", Qualifier="live", ProvisionedConcurrentExecutions=1
+    )
+    cloud.clock.advance(120)
+    answer, _ = invoke(cloud, Qualifier="1", LogType="Tail")
+    assert "Init Duration" in base64.b64decode(answer["LogResult"]).decode()

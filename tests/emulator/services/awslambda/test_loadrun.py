@@ -143,3 +143,19 @@ def test_bad_loads_are_refused_with_a_reason(cloud: Cloud) -> None:
         run_load(cloud, Load("fn", (Stage(1, 1),), duration_ms=1, init_ms=1, error_rate=2))
     with pytest.raises(ClientError, match="Function not found"):
         run_load(cloud, Load("nope", (Stage(1, 1),), duration_ms=1, init_ms=1))
+
+
+def test_measured_init_counts_even_when_provisioned_concurrency_hides_it(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(
+        cloud,
+        "import time\ntime.sleep(0.2)\n\ndef handler(event, context):\n    return 1\n",
+        Publish=True,
+    )
+    fn.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
+    fn.put_provisioned_concurrency_config(
+        FunctionName="fn", Qualifier="live", ProvisionedConcurrentExecutions=1
+    )
+    cloud.clock.advance(120)
+    result = run_load(cloud, Load("fn:live", (Stage(1, 5),), duration_ms=1000))
+    assert result.functions["fn"].init_ms >= 150
