@@ -2,23 +2,30 @@
 
 Protocol: the parent writes one JSON line per invocation on stdin; the worker answers one
 JSON line on the file descriptor that was stdout at start. The handler's own output
-(print, logging, C-level writes to fd 1 and 2) is captured and sent back as log text.
+(print, logging, C-level writes to fd 1 and 2, output of the processes it starts) goes to
+stderr, which the parent collects as the invocation's log. Neither protocol channel is
+inherited by the processes the handler starts.
 """
 
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import os
 import resource
+import site
 import sys
 import time
-import traceback
-from typing import Any
+
+#: typing and traceback cost every cold start milliseconds; mypy reads this name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", "")
 SHOWN_ROOT = "/var/task"
+#: Where the layers are (/opt in the sandbox); the handler does not see this variable.
+OPT_DIR = os.environ.pop("SERVERLINGS_OPT_DIR", "")
 
 
 class Context:
@@ -41,6 +48,8 @@ class Context:
 
 
 def _frames(tb: Any) -> list[str]:
+    import traceback
+
     frames = traceback.format_list(traceback.extract_tb(tb))
     return [frame.replace(TASK_ROOT, SHOWN_ROOT) for frame in frames]
 
@@ -60,19 +69,33 @@ def _error_log(error: dict[str, Any]) -> str:
     return text + "\n"
 
 
-class Capture:
-    """Collects what the handler writes, from Python and from the file descriptors."""
+def _write_log(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
 
-    def start(self) -> None:
-        self.buffer = io.StringIO()
-        sys.stdout = sys.stderr = self.buffer
+def _layer_path() -> list[str]:
+    """The layers' Python folders, in the order Lambda's Python runtime puts them."""
+    if not OPT_DIR:
+        return []
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return [f"{OPT_DIR}/python/lib/{version}/site-packages", f"{OPT_DIR}/python"]
 
-    def text(self) -> str:
-        sys.stdout.flush()
-        return self.buffer.getvalue()
+
+def _result(result: Any, request_id: str, limit: int | None) -> dict[str, Any]:
+    try:
+        text = json.dumps(result)
+    except (TypeError, ValueError) as error:
+        return {
+            "error": _failure(
+                "Runtime.MarshalError", f"Unable to marshal response: {error}", request_id
+            )
+        }
+    if limit is not None and len(text) > limit:
+        # json.dumps writes ASCII only: one character is one byte. The caller only needs
+        # to see that the result is too large, not all of it.
+        return {"result": text[: limit + 1]}
+    return {"result": text}
 
 
 def _load(handler_name: str) -> tuple[Any, dict[str, Any] | None]:
@@ -109,41 +132,40 @@ def _load(handler_name: str) -> tuple[Any, dict[str, Any] | None]:
 
 def main() -> None:
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # C-level writes cannot reach the protocol channel
-    sys.path[0] = TASK_ROOT
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)  # children of the handler cannot read the requests
+    os.dup2(2, 1)  # nor write on the protocol channel: their output is the log
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    layers = _layer_path()
+    sys.path[0:1] = [TASK_ROOT, *layers]  # the code first, then the layers
+    if layers:
+        site.addsitedir(layers[0])  # a site folder: its .pth files count
     os.chdir(TASK_ROOT)
-    capture = Capture()
 
     def send(message: dict[str, Any]) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
-    capture.start()
     started = time.perf_counter()
     handler, init_error = _load(os.environ["_HANDLER"])
     init_ms = (time.perf_counter() - started) * 1000
-    init_log = capture.text() + (_error_log(init_error) if init_error else "")
-    send({"init_ms": init_ms, "log": init_log, "error": init_error})
+    if init_error:
+        _write_log(_error_log(init_error))
+    send({"init_ms": init_ms, "error": init_error})
     if init_error:
         return
-    for line in sys.stdin:
+    for line in requests:
         request = json.loads(line)
         request_id = request["request_id"]
         context = Context(request_id, time.monotonic() + request["timeout"])
-        capture.start()
         started = time.perf_counter()
         reply: dict[str, Any]
         try:
             result = handler(json.loads(request["event"]), context)
-            try:
-                reply = {"result": json.dumps(result)}
-            except (TypeError, ValueError) as error:
-                reply = {
-                    "error": _failure(
-                        "Runtime.MarshalError", f"Unable to marshal response: {error}", request_id
-                    )
-                }
+            reply = _result(result, request_id, request.get("max_result"))
         except SystemExit as exiting:
             reply = {"exit": exiting.code if isinstance(exiting.code, int) else 1}
         except Exception as error:
@@ -153,10 +175,8 @@ def main() -> None:
             )
             reply = {"error": failure}
         reply["duration_ms"] = (time.perf_counter() - started) * 1000
-        log = capture.text()
         if "error" in reply:
-            log += _error_log(reply["error"])
-        reply["log"] = log
+            _write_log(_error_log(reply["error"]))
         reply["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         send(reply)
         if "exit" in reply:
