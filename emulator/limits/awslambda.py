@@ -95,6 +95,22 @@ TABLE: tuple[Limit, ...] = (
     Limit("lambda", "Layers", 5, "layers", "Layers per function", LAMBDA_QUOTAS),
     Limit(
         "lambda",
+        "FileDescriptors",
+        1024,
+        "descriptors",
+        "Open files per execution environment",
+        LAMBDA_QUOTAS,
+    ),
+    Limit(
+        "lambda",
+        "Processes",
+        1024,
+        "processes and threads",
+        "Processes and threads per execution environment",
+        LAMBDA_QUOTAS,
+    ),
+    Limit(
+        "lambda",
         "ConcurrentExecutions",
         1000,
         "environments",

@@ -9,7 +9,13 @@ from typing import Any
 
 from emulator import limits
 from emulator.errors import NotSupportedByEmulator
-from emulator.services.awslambda import api_async, api_concurrency, api_layers, api_versions
+from emulator.services.awslambda import (
+    api_async,
+    api_concurrency,
+    api_layers,
+    api_versions,
+    runtimes,
+)
 from emulator.services.awslambda.api_common import configuration, named_config, page, target
 from emulator.services.awslambda.backend import LambdaBackend
 from emulator.services.awslambda.errors import (
@@ -21,7 +27,6 @@ from emulator.services.awslambda.errors import (
 from emulator.services.awslambda.models import Config
 from emulator.services.base import require
 
-RUNTIMES = tuple(f"python3.{minor}" for minor in range(9, 15))
 _ROLE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
 _NAME = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 _HANDLER = re.compile(r"^[^\s]+$")
@@ -48,14 +53,7 @@ def _validated(params: dict[str, Any]) -> dict[str, Any]:
     """Configuration members, checked against AWS's limits; returns Function field values."""
     values: dict[str, Any] = {}
     if "Runtime" in params:
-        runtime = params["Runtime"]
-        if isinstance(runtime, str) and runtime.startswith("nodejs"):
-            raise NotSupportedByEmulator(f"Runtime {runtime} (Node.js functions)")
-        if runtime not in RUNTIMES:
-            raise InvalidParameterValueException(
-                f"Value {runtime} at 'runtime' failed to satisfy constraint: the emulator runs {', '.join(RUNTIMES)}"
-            )
-        values["runtime"] = runtime
+        values["runtime"] = runtimes.validate(params["Runtime"]).name
     if "Role" in params:
         if not isinstance(params["Role"], str) or not _ROLE.match(params["Role"]):
             raise ValidationException(
@@ -228,8 +226,8 @@ def _check_snap_start(values: dict[str, Any]) -> None:
     if values.get("snap_start", "None") == "None":
         return
     runtime = values.get("runtime", "")
-    minor = runtime.removeprefix("python3.")
-    if not (runtime.startswith("python3.") and minor.isdigit() and int(minor) >= 12):
+    known = runtimes.RUNTIMES.get(runtime)
+    if known is None or not known.snapstart:
         raise InvalidParameterValueException(
             f"{runtime} is not supported for SnapStart enabled functions."
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
+from emulator.services.awslambda import runtimes
 from emulator.services.awslambda.environment import Environment, WorkerGone
 from emulator.services.awslambda.models import Config
 
@@ -119,9 +120,11 @@ class Invoker:
         log.append(f"START RequestId: {request_id} Version: {target.version}")
         try:
             with self.cloud.lock.released():
-                reply = environment.invoke(request_id, payload, config.timeout)
+                reply = environment.invoke(
+                    request_id, payload, config.timeout, int(self.cloud.clock.now() * 1000)
+                )
         except WorkerGone as gone:
-            outcome = self._exited(target, environment, request_id, log, str(gone))
+            outcome = self._exited(target, environment, request_id, log, gone, cold)
         else:
             outcome = self._finish(target, environment, request_id, log, reply, cold)
         outcome.cold, outcome.init_ms, outcome.version = cold, init_ms, target.version
@@ -138,15 +141,24 @@ class Invoker:
             if environment.alive:
                 return environment, False, None
         stream = self._stream_name(target.version)
-        environment = Environment(self._code_dir(target), self._process_env(target, stream), stream)
+        env = self._process_env(target, stream)
+        environment = Environment(
+            self._code_dir(target),
+            env,
+            stream,
+            memory_mb=config.memory,
+            ephemeral_mb=config.ephemeral,
+            layer_dirs=self._layer_dirs(config),
+            command=runtimes.worker_command(config.runtime, config.environment),
+        )
         self._all = [e for e in self._all if e.alive]
         self._all.append(environment)
         with self.cloud.lock.released():
             try:
-                init = environment.start(config.timeout)
-            except WorkerGone:
-                init = None
-        if init is None or init.timed_out or init.data.get("error"):
+                init: Any = environment.start(config.timeout)
+            except WorkerGone as gone:
+                init = gone
+        if isinstance(init, WorkerGone) or init.timed_out or init.data.get("error"):
             environment.kill()
             return None, True, (init, stream)
         if init.data["log"]:
@@ -164,7 +176,14 @@ class Invoker:
     def _init_failed(self, target: Target, request_id: str, log: list[str], failed: Any) -> Outcome:
         config = target.config
         init, stream = failed
-        if init is None or init.timed_out:
+        if isinstance(init, WorkerGone):
+            log.extend(_lines(init.log))
+            error = _gone_error(init, request_id)
+            log += [error["errorMessage"], error["errorType"]]
+            if init.note:
+                self.cloud.events.emit("lambda", "worker_stopped", target.function, note=init.note)
+        elif init.timed_out:
+            log.extend(_lines(init.data.get("log", "")))
             error = {
                 "errorMessage": f"{self._stamp()} {request_id} Task timed out after {config.timeout:.2f} seconds"
             }
@@ -197,6 +216,7 @@ class Invoker:
             message = (
                 f"{self._stamp()} {request_id} Task timed out after {config.timeout:.2f} seconds"
             )
+            log += _lines(reply.data.get("log", ""))
             log += [
                 message,
                 f"END RequestId: {request_id}",
@@ -212,9 +232,8 @@ class Invoker:
             )
         data = reply.data
         if "exit" in data:
-            return self._exited(
-                target, environment, request_id, log, f"exit status {data['exit']}", data
-            )
+            gone = WorkerGone(f"exit status {data['exit']}", log=data.get("log", ""))
+            return self._exited(target, environment, request_id, log, gone, cold)
         log += _lines(data["log"])
         log += [
             f"END RequestId: {request_id}",
@@ -253,22 +272,24 @@ class Invoker:
         environment: Environment,
         request_id: str,
         log: list[str],
-        why: str,
-        data: dict[str, Any] | None = None,
+        gone: WorkerGone,
+        cold: bool = False,
     ) -> Outcome:
+        """The worker ended during the call: an exit, a signal, or memory past MemorySize."""
         environment.kill()
-        if data:
-            log += _lines(data.get("log", ""))
-        message = f"RequestId: {request_id} Error: Runtime exited with error: {why}"
-        error = {"errorType": "Runtime.ExitError", "errorMessage": message}
+        log += _lines(gone.log)
+        error = _gone_error(gone, request_id)
+        used = target.config.memory if gone.out_of_memory else 0
         log += [
-            message,
-            "Runtime.ExitError",
+            error["errorMessage"],
+            error["errorType"],
             f"END RequestId: {request_id}",
-            self._report(target.config, request_id, 0, 0, environment, False),
+            self._report(target.config, request_id, 0, used, environment, cold),
         ]
+        if gone.note:
+            self.cloud.events.emit("lambda", "worker_stopped", target.function, note=gone.note)
         self.cloud.events.emit(
-            "lambda", "function_error", target.function, error="Runtime.ExitError"
+            "lambda", "function_error", target.function, error=error["errorType"]
         )
         return Outcome(_json(error), "Unhandled", log, request_id)
 
@@ -315,6 +336,23 @@ class Invoker:
                 archive.extractall(target_dir)
         return target_dir
 
+    def _layer_dirs(self, config: Config) -> list[Path]:
+        """Each of the configuration's layers, extracted once, in the function's order."""
+        if not config.layers:
+            return []
+        if self._code_root is None:
+            self._code_root = Path(tempfile.mkdtemp(prefix="serverlings-lambda-"))
+        backend: Any = self.cloud.backend("lambda", self.region)
+        found = []
+        for arn in config.layers:
+            layer = backend.layers.by_arn(arn)
+            folder = self._code_root / "layers" / f"{layer.name}-{layer.version}"
+            if not folder.exists():
+                with zipfile.ZipFile(io.BytesIO(layer.code)) as archive:
+                    archive.extractall(folder)
+            found.append(folder)
+        return found
+
     def _process_env(self, target: Target, stream: str) -> dict[str, str]:
         config = target.config
         qualified = target.alias or (None if config.version == "$LATEST" else config.version)
@@ -342,9 +380,18 @@ class Invoker:
             "AWS_SECRET_ACCESS_KEY": "emulator-temporary-secret",
             "AWS_SESSION_TOKEN": "emulator-session-token",
             "SERVERLINGS_FUNCTION_ARN": f"{arn}:{qualified}" if qualified else arn,
+            "SERVERLINGS_NOW_MS": str(int(self.cloud.clock.now() * 1000)),
         }
         env["AWS_ENDPOINT_URL"] = self.cloud.endpoint_url
         return env
+
+
+def _gone_error(gone: WorkerGone, request_id: str) -> dict[str, str]:
+    """AWS's error for a runtime that ended: out of memory, or an exit or signal."""
+    return {
+        "errorType": "Runtime.OutOfMemory" if gone.out_of_memory else "Runtime.ExitError",
+        "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {gone.reason}",
+    }
 
 
 def _json(value: Any) -> bytes:

@@ -47,8 +47,8 @@ def test_create_get_list_update_delete(cloud: Cloud) -> None:
         ({"MemorySize": 127}, "InvalidParameterValueException", "between 128 and 10240"),
         ({"MemorySize": 10241}, "InvalidParameterValueException", "between 128 and 10240"),
         ({"Role": "not-a-role"}, "ValidationException", "at 'role' failed to satisfy constraint"),
-        ({"Runtime": "python2.7"}, "InvalidParameterValueException", "python3.12"),
-        ({"Runtime": "nodejs20.x"}, "NotSupportedByEmulator", "not supported by the emulator"),
+        ({"Runtime": "python2.7"}, "InvalidParameterValueException", "no longer supported"),
+        ({"Runtime": "java21"}, "NotSupportedByEmulator", "not supported by the emulator"),
         (
             {"Code": {"ZipFile": b"not a zip"}},
             "InvalidParameterValueException",
