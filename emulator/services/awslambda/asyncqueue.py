@@ -132,6 +132,12 @@ class AsyncQueue:
         if now - event.enqueued > config.max_age:
             self._fail(function, event, "EventAgeExceeded", None)
             return
+        if function.reserved == 0:
+            # A function turned off with zero reserved concurrency is not retried: AWS drops
+            # the event at once (to the on-failure destination or dead-letter queue, if any).
+            self.backend.metrics.count(function.name, self._resource(event), "Throttles")
+            self._fail(function, event, "RetriesExhausted", None)
+            return
         if event.simulated:
             self._run_simulated(function, event, config, now)
             return
@@ -382,8 +388,10 @@ def _request_id(event: AsyncEvent) -> str:
 
 
 def _error_message(outcome: Outcome | None, condition: str) -> str:
+    if outcome is None and condition == "EventAgeExceeded":
+        return "The event was throttled until it was older than its maximum age."
     if outcome is None:
-        return f"The event was throttled until it was older than its maximum age ({condition})."
+        return "The function's reserved concurrency is 0, so the event was not run."
     try:
         error = json.loads(outcome.payload)
     except ValueError:

@@ -248,7 +248,10 @@ class Runner:
         if load.duration_ms is not None and load.init_ms is not None:
             return load.duration_ms, load.init_ms, ""
         self.backend.invoker.retire(function.name)  # so the measured run is a cold start
-        outcome = self.backend.invoke(function, qualifier, event.encode())
+        # A measurement, not traffic: it runs outside concurrency, so a function still busy
+        # with the last run's requests can be measured again.
+        target = self.backend.resolve(function, qualifier)
+        outcome = self.backend.invoker.run(target, event.encode())
         duration = load.duration_ms if load.duration_ms is not None else outcome.duration_ms
         init = load.init_ms if load.init_ms is not None else outcome.environment_init_ms
         error = outcome.payload.decode() if outcome.function_error else ""
@@ -280,6 +283,9 @@ class Runner:
         if ran.throttle is not None:
             totals.throttle(ran.throttle.reason)
             second.throttle(ran.throttle.reason)
+            busy = self.backend.pool.in_flight.get(name, 0)
+            if busy > second.peak_concurrency:
+                second.peak_concurrency = busy
             return
         self._ran(name, totals, second, ran.cold, ran.spillover)
         if failing:

@@ -9,6 +9,7 @@ from typing import Any
 from lambdakit import ROLE, code_of, create, error_of, zipped
 
 from emulator import Cloud
+from emulator.load import Load, Stage, run_load
 
 FAIL = "def handler(event, context):\n    raise ValueError('no stock for ' + event['item'])\n"
 OK = "def handler(event, context):\n    return {'done': event['item']}\n"
@@ -113,11 +114,19 @@ def test_success_goes_to_the_on_success_destination(cloud: Cloud) -> None:
     assert record["responsePayload"] == {"done": "boots"}
 
 
+def _occupy(cloud: Cloud) -> None:
+    """Reserve one environment for fn and keep it busy for ten hours, so events throttle."""
+    cloud.client("lambda").put_function_concurrency(
+        FunctionName="fn", ReservedConcurrentExecutions=1
+    )
+    run_load(cloud, Load("fn", (Stage(1, 1),), duration_ms=10 * 3600 * 1000, init_ms=0))
+
+
 def test_throttled_events_back_off_until_they_are_too_old(cloud: Cloud) -> None:
     fn = cloud.client("lambda")
     create(cloud, OK)
     create(cloud, SINK, name="sink")
-    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    _occupy(cloud)
     fn.put_function_event_invoke_config(
         FunctionName="fn",
         MaximumEventAgeInSeconds=60,
@@ -142,7 +151,7 @@ def test_throttled_events_back_off_until_they_are_too_old(cloud: Cloud) -> None:
 def test_throttle_backoff_never_exceeds_five_minutes(cloud: Cloud) -> None:
     fn = cloud.client("lambda")
     create(cloud, OK)
-    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    _occupy(cloud)
     send(cloud)
     cloud.clock.advance(3600)
     times = [e.time for e in cloud.events.filter(kind="retry")]
@@ -153,6 +162,22 @@ def test_throttle_backoff_never_exceeds_five_minutes(cloud: Cloud) -> None:
     fn.delete_function_concurrency(FunctionName="fn")
     cloud.clock.advance(300)
     assert any(e.resource == "fn" for e in cloud.events.filter(kind="invoke"))
+
+
+def test_zero_reserved_concurrency_drops_events_without_retrying(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, OK)
+    create(cloud, SINK, name="sink")
+    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
+    fn.put_function_event_invoke_config(
+        FunctionName="fn", DestinationConfig={"OnFailure": {"Destination": ARN + "sink"}}
+    )
+    send(cloud)
+    cloud.clock.advance(1)
+    assert [e for e in cloud.events.filter(kind="retry") if e.resource == "fn"] == []
+    (record,) = records(cloud)
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
 
 
 def test_no_retries_when_maximum_retry_attempts_is_zero(cloud: Cloud) -> None:

@@ -159,3 +159,16 @@ def test_measured_init_counts_even_when_provisioned_concurrency_hides_it(cloud: 
     cloud.clock.advance(120)
     result = run_load(cloud, Load("fn:live", (Stage(1, 5),), duration_ms=1000))
     assert result.functions["fn"].init_ms >= 150
+
+
+def test_a_run_right_after_another_can_measure_a_busy_function(cloud: Cloud) -> None:
+    create(cloud, ECHO)
+    cloud.client("lambda").put_function_concurrency(
+        FunctionName="fn", ReservedConcurrentExecutions=2
+    )
+    first = run_load(cloud, Load("fn", (Stage(5, 10),), duration_ms=1000))
+    assert first.functions["fn"].totals.throttled > 0
+    second = run_load(cloud, Load("fn", (Stage(5, 10),), duration_ms=1000))
+    assert second.functions["fn"].totals.requests == 50
+    # Seconds where everything was throttled still show the busy environments.
+    assert all(s.peak_concurrency == 2 for s in second.functions["fn"].series)
