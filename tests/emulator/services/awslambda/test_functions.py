@@ -329,3 +329,21 @@ def test_snapshot_restores_functions_and_pending_events(cloud: Cloud) -> None:
             logGroupName="/aws/lambda/fn", filterPattern="async"
         )["events"]
         assert [e["message"] for e in events] == ["async {'x': 1}\n", "async {'k': 1}\n"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"Runtime": "python3.11"}, "InvalidParameterValueException"),
+        ({"EphemeralStorage": {"Size": 1024}}, "InvalidParameterValueException"),
+        ({"SnapStart": {"ApplyOn": "Always"}}, "ValidationException"),
+        ({}, "NotSupportedByEmulator"),
+    ],
+)
+def test_snapstart_limits_are_refused_and_restores_are_not_pretended(
+    cloud: Cloud, extra: dict[str, Any], code: str
+) -> None:
+    params = {"SnapStart": {"ApplyOn": "PublishedVersions"}, **extra}
+    with pytest.raises(ClientError) as caught:
+        create(cloud, ECHO, **params)
+    assert caught.value.response["Error"]["Code"] == code
