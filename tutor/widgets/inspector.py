@@ -1,4 +1,4 @@
-"""The resource inspector: the lab account's functions, tables, items and log lines."""
+"""The resource inspector: the lab account's functions, tables, queues and log lines."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def gather(cloud: Any) -> dict[str, list[tuple[str, list[str]]]]:
     found: dict[str, list[tuple[str, list[str]]]] = {
         "Lambda functions": [],
         "DynamoDB tables": [],
+        "SQS queues": [],
         "Log groups": [],
     }
     fn = cloud.client("lambda")
@@ -31,7 +32,22 @@ def gather(cloud: Any) -> dict[str, list[tuple[str, list[str]]]]:
         ]
         variables = (config.get("Environment") or {}).get("Variables") or {}
         details += [f"env {k}={v}" for k, v in variables.items()]
-        found["Lambda functions"].append((config["FunctionName"], details))
+        name = config["FunctionName"]
+        reserved = fn.get_function_concurrency(FunctionName=name).get(
+            "ReservedConcurrentExecutions"
+        )
+        if reserved is not None:
+            details.append(f"reserved concurrency {reserved}")
+        dlq = (config.get("DeadLetterConfig") or {}).get("TargetArn")
+        if dlq:
+            details.append(f"dead-letter queue {dlq.rsplit(':', 1)[-1]}")
+        versions = fn.list_versions_by_function(FunctionName=name).get("Versions", [])
+        published = [v["Version"] for v in versions if v["Version"] != "$LATEST"]
+        if published:
+            details.append("versions " + ", ".join(published))
+        for alias in fn.list_aliases(FunctionName=name).get("Aliases", []):
+            details.append(f"alias {alias['Name']} -> {alias['FunctionVersion']}")
+        found["Lambda functions"].append((name, details))
     ddb = cloud.client("dynamodb")
     for name in ddb.list_tables().get("TableNames", []):
         table = ddb.describe_table(TableName=name)["Table"]
@@ -39,6 +55,15 @@ def gather(cloud: Any) -> dict[str, list[tuple[str, list[str]]]]:
         items = ddb.scan(TableName=name, Limit=MAX_ITEMS).get("Items", [])
         lines = [f"key: {keys}", f"{table['ItemCount']} items"] + [_short(i) for i in items]
         found["DynamoDB tables"].append((name, lines))
+    sqs = cloud.client("sqs")
+    for url in sqs.list_queues().get("QueueUrls", []):
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        lines = [
+            f"{counts['ApproximateNumberOfMessages']} messages waiting, "
+            f"{counts['ApproximateNumberOfMessagesNotVisible']} being processed"
+        ]
+        found["SQS queues"].append((url.rsplit("/", 1)[-1], lines))
     logs = cloud.client("logs")
     for group in logs.describe_log_groups().get("logGroups", []):
         name = group["logGroupName"]
