@@ -188,3 +188,27 @@ def test_unsigned_rest_request_gets_a_clear_error(cloud: Cloud) -> None:
         urllib.request.urlopen(request, timeout=5)
     body = json.loads(caught.value.read())
     assert "SigV4" in body["message"]
+
+
+def test_versions_aliases_concurrency_and_throttles_through_boto3(cloud: Cloud) -> None:
+    fn = _client(cloud, "lambda")
+    fn.create_function(
+        FunctionName="wired",
+        Runtime="python3.12",
+        Role="arn:aws:iam::123456789012:role/r",
+        Handler="handler.handler",
+        Code={"ZipFile": _zip("def handler(event, context):\n    return event\n")},
+    )
+    assert fn.publish_version(FunctionName="wired")["Version"] == "1"
+    alias = fn.create_alias(FunctionName="wired", Name="live", FunctionVersion="1")
+    assert alias["AliasArn"].endswith(":function:wired:live")
+    fn.put_function_concurrency(FunctionName="wired", ReservedConcurrentExecutions=0)
+    with pytest.raises(fn.exceptions.TooManyRequestsException) as caught:
+        fn.invoke(FunctionName="wired", Payload=b"{}")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert caught.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    fn.delete_function_concurrency(FunctionName="wired")
+    answer = fn.invoke(FunctionName="wired", Qualifier="live", Payload=b'{"a": 1}')
+    assert (answer["ExecutedVersion"], json.loads(answer["Payload"].read())) == ("1", {"a": 1})
+    limits = fn.get_account_settings()["AccountLimit"]
+    assert limits["ConcurrentExecutions"] == 1000
