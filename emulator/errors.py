@@ -59,6 +59,28 @@ class UnknownOperationException(ServiceError):
     sender_fault = True
 
 
+class QueryCompatibleError(ServiceError):
+    """An error of a service that keeps its older query protocol's codes (``awsQueryCompatible``).
+
+    ``code`` is the error shape's name; ``query_code`` is what botocore shows as
+    ``err.response["Error"]["Code"]`` (SQS's ``AWS.SimpleQueueService.NonExistentQueue``,
+    CloudWatch's ``InvalidParameterValue``), with the shape name kept as ``QueryErrorCode``.
+    """
+
+    query_code: ClassVar[str] = "InternalError"
+
+    def to_response(self, operation: str) -> dict[str, Any]:
+        """The error as botocore parses it from a query-compatible answer."""
+        response = super().to_response(operation)
+        response["Error"] = {
+            "Code": self.query_code,
+            "Message": self.message,
+            "QueryErrorCode": self.code,
+            "Type": "Sender" if self.sender_fault else "Receiver",
+        }
+        return response
+
+
 class ClientError(Exception):
     """The same shape as ``botocore.exceptions.ClientError``.
 

@@ -8,29 +8,18 @@ after the shape (``client.exceptions.InvalidParameterValueException``).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from emulator.errors import ServiceError
+from emulator.errors import QueryCompatibleError
 
 
-class CloudWatchError(ServiceError):
+class CloudWatchError(QueryCompatibleError):
     """A CloudWatch error: ``code`` is the shape name, ``query_code`` what boto3 shows as Code."""
 
     code = "InternalServiceFault"
     query_code: ClassVar[str] = "InternalServiceError"
     status = 400
     sender_fault = True
-
-    def to_response(self, operation: str) -> dict[str, Any]:
-        """The error as botocore parses it from a query-compatible CloudWatch answer."""
-        response = super().to_response(operation)
-        response["Error"] = {
-            "Code": self.query_code,
-            "Message": self.message,
-            "QueryErrorCode": self.code,
-            "Type": "Sender" if self.sender_fault else "Receiver",
-        }
-        return response
 
 
 class InvalidParameterValueException(CloudWatchError):

@@ -10,29 +10,18 @@ the exception class named after the shape (``client.exceptions.QueueDoesNotExist
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from emulator.errors import ServiceError
+from emulator.errors import QueryCompatibleError
 
 
-class SqsError(ServiceError):
+class SqsError(QueryCompatibleError):
     """An SQS error: ``code`` is the shape name, ``query_code`` what boto3 shows as Code."""
 
     code = "InternalError"
     query_code: ClassVar[str] = "InternalError"
     status = 400
     sender_fault = True
-
-    def to_response(self, operation: str) -> dict[str, Any]:
-        """The error as botocore parses it from an SQS json-protocol answer."""
-        response = super().to_response(operation)
-        response["Error"] = {
-            "Code": self.query_code,
-            "Message": self.message,
-            "QueryErrorCode": self.code,
-            "Type": "Sender" if self.sender_fault else "Receiver",
-        }
-        return response
 
 
 class QueueDoesNotExist(SqsError):

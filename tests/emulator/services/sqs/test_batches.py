@@ -9,21 +9,6 @@ import pytest
 from emulator import ClientError, Cloud, limits
 
 
-@pytest.fixture
-def cloud() -> Cloud:
-    return Cloud()
-
-
-@pytest.fixture
-def sqs(cloud: Cloud) -> Any:
-    return cloud.client("sqs")
-
-
-@pytest.fixture
-def url(sqs: Any) -> str:
-    return str(sqs.create_queue(QueueName="work")["QueueUrl"])
-
-
 def error_of(caught: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
     return caught.value.response["Error"]
 

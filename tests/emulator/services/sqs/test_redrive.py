@@ -12,16 +12,6 @@ from emulator import ClientError, Cloud, limits
 ACCOUNT = "123456789012"
 
 
-@pytest.fixture
-def cloud() -> Cloud:
-    return Cloud()
-
-
-@pytest.fixture
-def sqs(cloud: Cloud) -> Any:
-    return cloud.client("sqs")
-
-
 def error_of(caught: pytest.ExceptionInfo[ClientError]) -> dict[str, Any]:
     return caught.value.response["Error"]
 
