@@ -579,7 +579,8 @@ def test_an_interpreter_under_tmp_stays_visible_in_the_jail(box: Sandboxed, tmp_
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    assert sandbox.carried([str(python), str(sandbox.RUNTIME)]) == [str(venv)]
+    # The project itself may live under /tmp too (a CI clone): then it is carried as well.
+    assert str(venv) in sandbox.carried([str(python), str(sandbox.RUNTIME)])
     environment = box.environment(
         box.code("import sys\n\ndef handler(event, context):\n    return sys.prefix\n"),
         command=[str(python), str(sandbox.RUNTIME)],
