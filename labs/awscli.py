@@ -18,6 +18,7 @@ from labs.shorthand import Shorthand, ShorthandError, examples, render
 #: Options the aws CLI adds to an operation, mapped to a nested member ("Code.ZipFile").
 CLI_OPTIONS: dict[tuple[str, str], dict[str, str]] = {
     ("lambda", "CreateFunction"): {"--zip-file": "Code.ZipFile"},
+    ("lambda", "PublishLayerVersion"): {"--zip-file": "Content.ZipFile"},
 }
 
 _COMPLEX = ("structure", "list", "map")

@@ -48,6 +48,7 @@ HELP = f"""Commands:
   cat FILE                show a workspace file
   clock                   show the lab's virtual time
   clock advance N         move time forward: 30, 30s, 5m, 2h, 1d
+  help sandbox            how isolated your functions are on this machine
   help                    this text"""
 
 BUILTINS = ("aws", "load", "cost", "zip", "ls", "cat", "clock", "help")
@@ -111,6 +112,10 @@ class Console:
             if len(args) >= 3 and args[2] in ops:
                 return ConsoleOutput(awscli.usage(args[1], ops[args[2]]), True)
             return ConsoleOutput(f"aws {args[1]} operations: " + ", ".join(sorted(ops)), True)
+        if args[:1] == ["sandbox"]:
+            from emulator.services.awslambda import sandbox
+
+            return ConsoleOutput(sandbox.guarantees(), True)
         return ConsoleOutput(HELP, True)
 
     def _aws(self, args: list[str]) -> ConsoleOutput:

@@ -334,3 +334,21 @@ def _zip_bytes(source: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("handler.py", source)
     return buffer.getvalue()
+
+
+def test_layers_publish_from_a_workspace_zip(console: Console, tmp_path: Path) -> None:
+    assert console.run("zip layer.zip python").ok is False  # nothing to zip yet
+    (tmp_path / "python").mkdir()
+    (tmp_path / "python" / "shared.py").write_text("VALUE = 1\n")
+    assert console.run("zip layer.zip python").ok
+    out = console.run(
+        "aws lambda publish-layer-version --layer-name shared --zip-file fileb://layer.zip"
+    )
+    assert out.ok, out.text
+    assert '"Version": 1' in out.text
+
+
+def test_help_sandbox_says_what_isolation_holds(console: Console) -> None:
+    from emulator.services.awslambda import sandbox
+
+    assert console.run("help sandbox").text == sandbox.guarantees()
