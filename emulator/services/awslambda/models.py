@@ -164,3 +164,28 @@ class AsyncEvent:
     duration_ms: float = 0.0
     init_ms: float = 0.0
     error: str = ""
+
+
+def upgrade(state: dict[str, Any]) -> dict[str, Any]:
+    """Read state saved before versions existed (one flat configuration per function)."""
+    if "codes" in state:
+        return state
+    codes: dict[str, str] = {}
+    functions = []
+    for old in state.get("functions", []):
+        data = {k: v for k, v in old.items() if k != "name"}
+        config = Config(**{**data, "code": base64.b64decode(data["code"])})
+        functions.append(Function(old["name"], config).to_json(codes))
+    queue = [
+        {
+            "id": e["id"],
+            "function": e["function"],
+            "qualifier": LATEST,
+            "payload": e["payload"],
+            "enqueued": e["due"],
+            "due": e["due"],
+            "attempt": e.get("attempt", 0),
+        }
+        for e in state.get("queue", [])
+    ]
+    return {"functions": functions, "codes": codes, "queue": queue}

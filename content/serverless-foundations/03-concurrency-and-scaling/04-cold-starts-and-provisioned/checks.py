@@ -9,7 +9,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from emulator import ClientError
-from emulator.services.awslambda.backend import PROVISIONING_SECONDS
+from emulator.services.awslambda.settings import PROVISIONING_SECONDS
 from labs.checks import Verdict
 
 if TYPE_CHECKING:
