@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import heapq
-import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 Mode = Literal["manual", "live"]
+
+#: A scheduled call: (callback, argument); a Timer's is (_fire, timer).
+_Call = tuple[Callable[[Any], object], Any]
 
 #: 2026-01-01T00:00:00Z: a fixed start, so a fresh cloud behaves the same every time.
 DEFAULT_START = 1767225600.0
@@ -29,6 +31,15 @@ class Timer:
         self.cancelled = True
 
 
+def _fire(timer: Timer) -> None:
+    timer.callback()
+
+
+def _live(call: _Call) -> bool:
+    """Whether a queued call is still to run: a Timer's may have been cancelled."""
+    return call[0] is not _fire or not call[1].cancelled
+
+
 class VirtualClock:
     """Seconds since the epoch that move only when told to (manual) or with the wall (live).
 
@@ -36,6 +47,11 @@ class VirtualClock:
     in time order, each seeing ``now()`` equal to its own due time.
     Live mode: time follows the wall clock times ``speed``; callbacks run when
     ``run_due()`` is called (the app calls it on a timer).
+
+    Callbacks due at the same time run in the order they were scheduled. ``call_at`` and
+    ``call_later`` return a Timer that can be cancelled; ``schedule`` is for callbacks that
+    are scheduled by the hundred thousand and never cancelled (a load run's retries), and
+    makes no Timer. Both kinds share one order.
 
     Args:
         start: the virtual time to begin at, in epoch seconds.
@@ -57,10 +73,12 @@ class VirtualClock:
         self._mode: Mode = "manual"
         self._speed = 1.0
         self._anchor_wall = 0.0
-        # (when, seq, timer): tuples compare in C, which matters for load runs that
-        # schedule hundreds of thousands of callbacks.
-        self._heap: list[tuple[float, int, Timer]] = []
-        self._seq = itertools.count()
+        # Calls wait by time: ``_times`` is a heap of the times that have any, each once, and
+        # ``_calls`` holds each time's calls, the next one last (there are seldom more than a
+        # few). A heap of bare floats compares fastest, which matters for load runs: they
+        # schedule hundreds of thousands of calls, often several for one time.
+        self._times: list[float] = []
+        self._calls: dict[float, list[_Call]] = {}
         self._lock = threading.RLock()
         self.set_mode(mode, speed)
 
@@ -92,9 +110,24 @@ class VirtualClock:
     def call_at(self, when: float, callback: Callable[[], object]) -> Timer:
         """Run ``callback`` once virtual time reaches ``when``."""
         timer = Timer(float(when), callback)
-        with self._lock:
-            heapq.heappush(self._heap, (timer.when, next(self._seq), timer))
+        self.schedule(timer.when, _fire, timer)
         return timer
+
+    def schedule(self, when: float, callback: Callable[[Any], object], argument: Any) -> None:
+        """Run ``callback(argument)`` once virtual time reaches ``when``; no cancelling.
+
+        In the same order as ``call_at``'s callbacks, behind any already due at ``when``. A
+        caller that may no longer want the call checks when it runs (the async queue looks
+        its event up by ``argument``).
+        """
+        when = float(when)
+        with self._lock:
+            calls = self._calls.get(when)
+            if calls is None:
+                self._calls[when] = [(callback, argument)]
+                heapq.heappush(self._times, when)
+            else:
+                calls.insert(0, (callback, argument))
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> Timer:
         """Run ``callback`` ``delay`` seconds from now."""
@@ -122,26 +155,32 @@ class VirtualClock:
     def next_due(self) -> float | None:
         """When the next pending callback falls due, or None."""
         with self._lock:
-            while self._heap and self._heap[0][2].cancelled:
-                heapq.heappop(self._heap)
-            return self._heap[0][0] if self._heap else None
+            times = self._times
+            while times and not any(_live(call) for call in self._calls[times[0]]):
+                del self._calls[heapq.heappop(times)]
+            return times[0] if times else None
 
     def pending(self) -> int:
         """How many callbacks are waiting."""
         with self._lock:
-            return sum(1 for _, _, timer in self._heap if not timer.cancelled)
+            return sum(1 for calls in self._calls.values() for call in calls if _live(call))
 
     def _run_until(self, target: float) -> int:
         ran = 0
-        heap = self._heap
+        times, waiting = self._times, self._calls
         manual = self._mode == "manual"
-        while heap and heap[0][0] <= target:
-            when, _, timer = heapq.heappop(heap)
-            if timer.cancelled:
+        while times and times[0] <= target:
+            when = times[0]
+            calls = waiting[when]
+            callback, argument = calls.pop()
+            if not calls:  # before the call, which may schedule another for the same time
+                heapq.heappop(times)
+                del waiting[when]
+            if callback is _fire and argument.cancelled:
                 continue
             if manual and when > self._now:
                 self._now = when
-            timer.callback()
+            callback(argument)
             ran += 1
         return ran
 

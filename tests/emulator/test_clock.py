@@ -90,3 +90,54 @@ def test_snapshot_round_trip() -> None:
     again = VirtualClock.from_snapshot(clock.snapshot())
     assert again.now() == 50
     assert again.mode == "manual"
+
+
+def test_scheduled_calls_and_timers_share_one_order() -> None:
+    clock = VirtualClock(start=0)
+    seen: list[tuple[object, float]] = []
+
+    def note(what: object) -> None:
+        seen.append((what, clock.now()))
+        if what == "s1":  # scheduled from a callback, due at the same time: runs after
+            clock.schedule(10, note, "s3")
+            clock.call_at(10, lambda: note("t3"))
+        if what == "s3":  # due at a time already passed: runs next, and time stays
+            clock.schedule(7, note, "past")
+
+    clock.call_at(10, lambda: note("t1"))
+    clock.schedule(10, note, "s1")
+    clock.call_at(5, lambda: note("t0"))
+    cancelled = clock.call_at(10, lambda: note("never"))
+    clock.schedule(10, note, "s2")
+    clock.schedule(20, note, "late")
+    cancelled.cancel()
+    assert clock.pending() == 5
+    assert clock.advance(15) == 7
+    assert seen == [
+        ("t0", 5),
+        ("t1", 10),
+        ("s1", 10),
+        ("s2", 10),
+        ("s3", 10),
+        ("past", 10),
+        ("t3", 10),
+    ]
+    assert clock.next_due() == 20
+    clock.advance(5)
+    assert seen[-1] == ("late", 20)
+    assert clock.pending() == 0
+
+
+def test_a_callback_that_runs_the_clock_runs_what_is_due_first() -> None:
+    clock = VirtualClock(start=0)
+    seen: list[str] = []
+
+    def first() -> None:
+        seen.append("first")
+        clock.run_due()  # as an API call does on a live clock
+        seen.append("first done")
+
+    clock.call_at(10, first)
+    clock.schedule(10, seen.append, "second")
+    clock.advance(10)
+    assert seen == ["first", "second", "first done"]

@@ -20,7 +20,6 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
@@ -40,6 +39,8 @@ THROTTLE_FIRST, THROTTLE_MAX = 1.0, 300.0
 _BACKOFF = tuple(min(THROTTLE_MAX, THROTTLE_FIRST * 2**n) for n in range(12))
 #: How much of the error message a dead-letter message carries.
 DLQ_MESSAGE_BYTES = 1024
+#: The settings of a function without any event invoke configuration; never changed.
+_DEFAULTS = EventInvokeConfig()
 
 
 class AsyncQueue:
@@ -49,12 +50,15 @@ class AsyncQueue:
         self.backend = backend
         self.cloud = backend.cloud
         self.events: dict[int, AsyncEvent] = {}
-        #: Told of every turn of every event, by a load run while it watches.
-        self.observer: Callable[[str, AsyncEvent, Any], None] | None = None
+        #: Told of every turn of every event and the virtual time it took place, by a load
+        #: run while it watches.
+        self.observer: Callable[[str, AsyncEvent, Any, float], None] | None = None
+        # Bound once: every turn of every event is scheduled with it.
+        self._turn = self._run
 
     def _tell(self, what: str, event: AsyncEvent, detail: Any = None) -> None:
         if self.observer is not None:
-            self.observer(what, event, detail)
+            self.observer(what, event, detail, self.cloud.clock.now())
 
     def _emit(self, subject: AsyncEvent, kind: Any, function: str, **detail: Any) -> None:
         # A load run's events are counted by the run itself; the event log would drown.
@@ -96,38 +100,39 @@ class AsyncQueue:
     ) -> AsyncEvent:
         """A load run's event: queued and given its first turn at once."""
         now = self.cloud.clock.now()
+        # The fields without defaults by position: a dataclass's __init__ takes keywords at
+        # more than twice the cost, and a load run makes one event per request.
+        # (id, function, qualifier, payload, enqueued, due); test_loadrun checks the fields.
         event = AsyncEvent(
-            id=self.cloud.next_id(),
-            function=function.name,
-            qualifier=qualifier or LATEST,
-            payload=payload,
-            enqueued=now,
-            due=now,
-            simulated=True,
-            duration_ms=duration_ms,
-            init_ms=init_ms,
-            error=error,
+            self.cloud.next_id(), function.name, qualifier or LATEST, payload, now, now
         )
+        event.simulated = True
+        event.duration_ms, event.init_ms, event.error = duration_ms, init_ms, error
         self.events[event.id] = event
         self.backend.metrics.count(function.name, self._resource(event), "AsyncEventsReceived")
         self._run(event.id)
         return event
 
     def _schedule(self, event: AsyncEvent) -> None:
-        self.cloud.clock.call_at(event.due, partial(self._run, event.id))
+        # Not cancellable: a turn whose event has left the queue finds nothing to run.
+        self.cloud.clock.schedule(event.due, self._turn, event.id)
 
     # -- a turn of one event -------------------------------------------------------------
     def _run(self, event_id: int) -> None:
         event = self.events.pop(event_id, None)
         if event is None:
             return
-        function = self.backend.functions.get(event.function)
+        backend = self.backend
+        function = backend.functions.get(event.function)
         if function is None:
             self.cloud.events.emit(
                 "lambda", "async_dropped", event.function, reason="function deleted"
             )
             return
-        config = self.backend.event_config(function, event.qualifier)
+        # What backend.event_config answers, without a new default for every turn of a
+        # function that has no configuration at all (as in most load runs).
+        configured = function.event_invoke
+        config = backend.event_config(function, event.qualifier) if configured else _DEFAULTS
         now = self.cloud.clock.now()
         if now - event.enqueued > config.max_age:
             self._fail(function, event, "EventAgeExceeded", None)
@@ -135,7 +140,7 @@ class AsyncQueue:
         if function.reserved == 0:
             # A function turned off with zero reserved concurrency is not retried: AWS drops
             # the event at once (to the on-failure destination or dead-letter queue, if any).
-            self.backend.metrics.count(function.name, self._resource(event), "Throttles")
+            backend.metrics.count(function.name, self._resource(event), "Throttles")
             self._fail(function, event, "RetriesExhausted", None)
             return
         if event.simulated:
@@ -144,7 +149,8 @@ class AsyncQueue:
         try:
             outcome = self._attempt(function, event)
         except TooManyRequestsException as throttled:
-            self._throttled(function, event, throttled.fields.get("Reason", ""), config.max_age)
+            reason = throttled.fields.get("Reason", "")
+            self._throttled(function, event, reason, config.max_age, self.cloud.clock.now())
             return
         except ServiceError as error:  # the qualifier went away, or similar
             self._emit(event, "async_dropped", function.name, reason=error.code, event=event.id)
@@ -190,14 +196,15 @@ class AsyncQueue:
         """
         backend = self.backend
         name = function.name
-        reserved = backend.pool.reserved.get(name)
+        pool = backend.pool
+        reserved = pool.reserved.get(name)
         if reserved is not None and not function.provisioned:
             # Most turns of a throttled load are refused by a full reservation; answer those
             # before resolving anything. The same test Pool.start makes first.
             backend.fleet.settle(now)
-            if backend.pool.in_flight.get(name, 0) >= reserved:
+            if pool.in_flight.get(name, 0) >= reserved:
                 backend.metrics.count(name, self._resource(event), "Throttles")
-                self._throttled(function, event, RESERVED_REASON, config.max_age)
+                self._throttled(function, event, RESERVED_REASON, config.max_age, now)
                 return
         ran = backend.simulate(
             function,
@@ -207,14 +214,14 @@ class AsyncQueue:
             error=bool(event.error),
         )
         if ran.throttle is not None:
-            self._throttled(function, event, ran.throttle.reason, config.max_age)
+            self._throttled(function, event, ran.throttle.reason, config.max_age, now)
             return
         self._age(function, event, now)
         event.attempt += 1
         failed = bool(event.error)
         observer = self.observer
         if observer is not None:
-            observer("error" if failed else "success", event, ran.cold)
+            observer("error" if failed else "success", event, ran.cold, now)
         if not failed:
             if config.on_success:
                 self._succeeded(function, event, self._simulated_outcome(event, ran.version))
@@ -226,7 +233,7 @@ class AsyncQueue:
                 return
             self._requeue(event)
             if observer is not None:
-                observer("retry", event, None)
+                observer("retry", event, None, now)
         else:
             self._fail(
                 function, event, "RetriesExhausted", self._simulated_outcome(event, ran.version)
@@ -244,21 +251,23 @@ class AsyncQueue:
             version=version,
         )
 
-    def _throttled(self, function: Function, event: AsyncEvent, reason: str, max_age: int) -> None:
+    def _throttled(
+        self, function: Function, event: AsyncEvent, reason: str, max_age: int, now: float
+    ) -> None:
+        """Back to the queue: the next turn after a backoff, but not after the event's age."""
         throttles = event.throttles
         delay = _BACKOFF[throttles] if throttles < len(_BACKOFF) else THROTTLE_MAX
         event.throttles = throttles + 1
         deadline = event.enqueued + max_age
-        now = self.cloud.clock.now()
-        event.due = min(now + delay, deadline + 1e-6) if now < deadline else now
+        event.due = due = min(now + delay, deadline + 1e-6) if now < deadline else now
         self.events[event.id] = event
-        self.cloud.clock.call_at(event.due, partial(self._run, event.id))
+        self.cloud.clock.schedule(due, self._turn, event.id)
         if not event.simulated:
             self.cloud.events.emit(
-                "lambda", "retry", function.name, throttled=True, reason=reason, due=event.due
+                "lambda", "retry", function.name, throttled=True, reason=reason, due=due
             )
         if self.observer is not None:
-            self.observer("throttled", event, reason)
+            self.observer("throttled", event, reason, now)
 
     def _requeue(self, event: AsyncEvent) -> None:
         self.events[event.id] = event

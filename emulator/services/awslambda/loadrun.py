@@ -96,6 +96,20 @@ class Counts:
     def throttle(self, reason: str) -> None:
         self.throttles[reason] = self.throttles.get(reason, 0) + 1
 
+    def add(self, other: Counts) -> None:
+        """Add another period's counts to these (all but the peak, which is not a sum)."""
+        self.requests += other.requests
+        self.succeeded += other.succeeded
+        self.errors += other.errors
+        for reason, count in other.throttles.items():
+            self.throttles[reason] = self.throttles.get(reason, 0) + count
+        self.cold_starts += other.cold_starts
+        self.spillover += other.spillover
+        self.retries += other.retries
+        self.dead_lettered += other.dead_lettered
+        self.expired += other.expired
+        self.exhausted += other.exhausted
+
 
 @dataclass
 class FunctionResult:
@@ -162,6 +176,8 @@ class Runner:
         self._latencies: dict[str, list[float]] = {}
         self._start = 0.0
         self._end = 0.0
+        # What happens is counted in the second it happens in; the totals are those
+        # seconds added up at the end, apart from the peak, which is kept as it rises.
         self._series: dict[str, list[Counts]] = {}
 
     def run(self) -> LoadResult:
@@ -207,6 +223,7 @@ class Runner:
         self.results[name] = FunctionResult(name, load.asynchronous, duration, init)
         self._latencies[name] = []
         errors = _spread(load.error_rate)
+        always_failing = bool(error and not load.error_rate)  # the measured run failed
         error_text = error or json.dumps(
             {
                 "errorMessage": f"Failed as the load profile asked ({load.error_rate:.0%} of requests)",
@@ -214,24 +231,25 @@ class Runner:
             }
         )
         times = self._times(load)
+        at = self.cloud.clock.schedule
+        asynchronous = load.asynchronous
 
-        def arrive() -> None:
-            now = self.cloud.clock.now()
-            failing = next(errors) or bool(error and not load.error_rate)
-            if load.asynchronous:
+        def arrive(now: float) -> None:  # scheduled for ``now``, so it runs at ``now``
+            failing = next(errors) or always_failing
+            if asynchronous:
                 self._arrive_async(
-                    function, qualifier, encoded, duration, init, failing, error_text
+                    function, qualifier, encoded, duration, init, failing, error_text, now
                 )
             else:
                 self._arrive_sync(function, qualifier, duration, init, failing, now)
             upcoming = next(times, None)
             if upcoming is not None:
-                self.cloud.clock.call_at(upcoming, arrive)
+                at(upcoming, arrive, upcoming)
 
         def schedule() -> None:
             first = next(times, None)
             if first is not None:
-                self.cloud.clock.call_at(first, arrive)
+                at(first, arrive, first)
 
         return schedule
 
@@ -258,9 +276,9 @@ class Runner:
         return round(duration, 3), round(init, 3), error
 
     # -- arrivals -----------------------------------------------------------------------
-    def _second(self, name: str) -> Counts:
-        index = int(self.cloud.clock.now() - self._start)
-        series = self._series[name]
+    def _second(self, series: list[Counts], now: float) -> Counts:
+        """The second of ``series`` that ``now`` falls in; the last one after the end."""
+        index = int(now - self._start)
         return series[index] if index < len(series) else series[-1]
 
     def _arrive_sync(
@@ -273,39 +291,35 @@ class Runner:
         now: float,
     ) -> None:
         name = function.name
-        totals = self.results[name].totals
-        second = self._second(name)
-        totals.requests += 1
+        second = self._second(self._series[name], now)
         second.requests += 1
         ran = self.backend.simulate(
             function, qualifier, duration_ms=duration, init_ms=init, error=failing
         )
         if ran.throttle is not None:
-            totals.throttle(ran.throttle.reason)
             second.throttle(ran.throttle.reason)
             busy = self.backend.pool.in_flight.get(name, 0)
             if busy > second.peak_concurrency:
                 second.peak_concurrency = busy
             return
-        self._ran(name, totals, second, ran.cold, ran.spillover)
+        self._ran(name, second, ran.cold, ran.spillover)
         if failing:
-            totals.errors += 1
             second.errors += 1
         else:
-            totals.succeeded += 1
             second.succeeded += 1
             self._latencies[name].append(ran.busy_ms)
 
-    def _ran(self, name: str, totals: Counts, second: Counts, cold: bool, spill: bool) -> None:
+    def _ran(self, name: str, second: Counts, cold: bool, spill: bool) -> None:
         if cold:
-            totals.cold_starts += 1
             second.cold_starts += 1
         if spill:
-            totals.spillover += 1
             second.spillover += 1
         busy = self.backend.pool.in_flight.get(name, 0)
-        second.peak_concurrency = max(second.peak_concurrency, busy)
-        totals.peak_concurrency = max(totals.peak_concurrency, busy)
+        if busy > second.peak_concurrency:
+            second.peak_concurrency = busy
+        totals = self.results[name].totals
+        if busy > totals.peak_concurrency:
+            totals.peak_concurrency = busy
 
     def _arrive_async(
         self,
@@ -316,10 +330,9 @@ class Runner:
         init: float,
         failing: bool,
         error: str,
+        now: float,
     ) -> None:
-        name = function.name
-        self.results[name].totals.requests += 1
-        self._second(name).requests += 1
+        self._second(self._series[function.name], now).requests += 1
         self.backend.queue.enqueue_simulated(
             function,
             qualifier,
@@ -329,42 +342,38 @@ class Runner:
             error=error if failing else "",
         )
 
-    def _observe(self, what: str, event: AsyncEvent, detail: Any) -> None:
+    def _observe(self, what: str, event: AsyncEvent, detail: Any, now: float) -> None:
         """A turn of an asynchronous event: counted while the run is on."""
-        if not event.simulated or event.function not in self.results:
+        series = self._series.get(event.function)
+        if series is None or not event.simulated:
             return
-        totals = self.results[event.function].totals
-        second = self._second(event.function)
+        second = self._second(series, now)
         if what == "throttled":
-            reason = str(detail)
-            totals.throttle(reason)
-            second.throttle(reason)
-            totals.retries += 1
+            busy = self.backend.pool.in_flight.get(event.function, 0)
+            if busy > second.peak_concurrency:
+                second.peak_concurrency = busy
+            second.throttle(detail)
             second.retries += 1
         elif what in ("success", "error"):
             if what == "success":
-                totals.succeeded += 1
                 second.succeeded += 1
             else:
-                totals.errors += 1
                 second.errors += 1
-            self._ran(event.function, totals, second, bool(detail), False)
+            self._ran(event.function, second, bool(detail), False)
         elif what == "retry":
-            totals.retries += 1
             second.retries += 1
         elif what == "dead_letter":
-            totals.dead_lettered += 1
             second.dead_lettered += 1
         elif what == "EventAgeExceeded":
-            totals.expired += 1
             second.expired += 1
         elif what == "RetriesExhausted":
-            totals.exhausted += 1
             second.exhausted += 1
 
     # -- the end ------------------------------------------------------------------------
     def _finish(self) -> LoadResult:
         for name, result in self.results.items():
+            for second in result.series:
+                result.totals.add(second)
             latencies = sorted(self._latencies[name])
             if latencies:
                 result.latency_ms = {f"p{p}": _percentile(latencies, p) for p in (50, 90, 99)}

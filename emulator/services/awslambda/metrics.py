@@ -70,26 +70,39 @@ class Metrics:
         self._seconds: dict[tuple[int, Dimensions], Second] = {}
         self._account: dict[int, int] = {}
         self._hooked = False
-        # The second being filled and its entries: most calls land in the same second.
+        self._clock_now = cloud.clock.now
+        # The second being filled (_now, and as floats [_from, _until)) and, for each function
+        # and resource called in it, its entries: most calls land in the same second as the
+        # one before.
         self._now = -1
-        self._current: dict[Dimensions, Second] = {}
+        self._from = self._until = -1.0
+        self._current: dict[tuple[str, str | None], tuple[Second, ...]] = {}
         self._dimensions: dict[tuple[str, str | None], list[Dimensions]] = {}
 
-    def _second(self, dims: Dimensions) -> Second:
-        now = int(self.cloud.clock.now())
-        if now != self._now:
-            self._now, self._current = now, {}
-        found = self._current.get(dims)
+    def _entries(self, function: str, resource: str | None) -> tuple[Second, ...]:
+        """This second's entries for a call of ``function`` through ``resource``."""
+        now = self._clock_now()
+        if not self._from <= now < self._until:
+            self._now = int(now)
+            self._from, self._until = float(self._now), self._now + 1.0
+            self._current = {}
+        key = (function, resource)
+        found = self._current.get(key)
         if found is None:
-            key = (now, dims)
-            found = self._seconds.get(key)
-            if found is None:
-                found = self._seconds[key] = Second()
-                if not self._hooked:
-                    cw: Any = self.cloud.backend("cloudwatch", self.region)
-                    cw.sources.append(self.flush)
-                    self._hooked = True
-            self._current[dims] = found
+            found = self._current[key] = tuple(
+                self._second(self._now, dims) for dims in self.dimensions(function, resource)
+            )
+        return found
+
+    def _second(self, now: int, dims: Dimensions) -> Second:
+        key = (now, dims)
+        found = self._seconds.get(key)
+        if found is None:
+            found = self._seconds[key] = Second()
+            if not self._hooked:
+                cw: Any = self.cloud.backend("cloudwatch", self.region)
+                cw.sources.append(self.flush)
+                self._hooked = True
         return found
 
     def dimensions(self, function: str, resource: str | None) -> list[Dimensions]:
@@ -117,8 +130,7 @@ class Metrics:
         spillover: bool,
     ) -> None:
         """One invocation that ran."""
-        for dims in self.dimensions(function, resource):
-            second = self._second(dims)
+        for second in self._entries(function, resource):
             counts = second.counts
             counts["Invocations"] = counts.get("Invocations", 0) + 1
             if error:
@@ -132,19 +144,19 @@ class Metrics:
             second.duration.add(duration_ms)
             if concurrency > second.concurrency:
                 second.concurrency = concurrency
-        now = int(self.cloud.clock.now())
+        now = self._now  # the second _entries just looked at
         if account_concurrency > self._account.get(now, 0):
             self._account[now] = account_concurrency
 
     def count(self, function: str, resource: str | None, name: str) -> None:
         """One more of a counted metric (Throttles, AsyncEventsDropped, ...)."""
-        for dims in self.dimensions(function, resource):
-            counts = self._second(dims).counts
+        for second in self._entries(function, resource):
+            counts = second.counts
             counts[name] = counts.get(name, 0) + 1
 
     def event_age(self, function: str, resource: str | None, age_ms: float) -> None:
-        for dims in self.dimensions(function, resource):
-            self._second(dims).event_age.add(age_ms)
+        for second in self._entries(function, resource):
+            second.event_age.add(age_ms)
 
     # -- to CloudWatch ------------------------------------------------------------------
     def flush(self) -> None:
@@ -154,7 +166,7 @@ class Metrics:
         cw: Any = self.cloud.backend("cloudwatch", self.region)
         seconds, self._seconds = self._seconds, {}
         account, self._account = self._account, {}
-        self._now, self._current = -1, {}
+        self._now, self._from, self._until, self._current = -1, -1.0, -1.0, {}
         for (when, dims), second in seconds.items():
             for name, value in second.counts.items():
                 cw.record_statistics(

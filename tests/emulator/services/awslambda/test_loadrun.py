@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from collections import Counter
+from dataclasses import asdict
+
 import pytest
 from lambdakit import create
 
@@ -172,3 +177,65 @@ def test_a_run_right_after_another_can_measure_a_busy_function(cloud: Cloud) -> 
     assert second.functions["fn"].totals.requests == 50
     # Seconds where everything was throttled still show the busy environments.
     assert all(s.peak_concurrency == 2 for s in second.functions["fn"].series)
+
+
+def test_totals_are_the_seconds_added_up(cloud: Cloud) -> None:
+    fn, sqs = cloud.client("lambda"), cloud.client("sqs")
+    url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    create(cloud, ECHO, DeadLetterConfig={"TargetArn": dlq["QueueArn"]})
+    fn.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=1)
+    fn.put_function_event_invoke_config(
+        FunctionName="fn", MaximumRetryAttempts=0, MaximumEventAgeInSeconds=60
+    )
+    create(cloud, ECHO, name="g", Publish=True)
+    fn.create_alias(FunctionName="g", Name="live", FunctionVersion="1")
+    fn.put_provisioned_concurrency_config(
+        FunctionName="g", Qualifier="live", ProvisionedConcurrentExecutions=2
+    )
+    cloud.clock.advance(120)
+    result = run_load(
+        cloud,
+        Load(
+            "fn", (Stage(70, 20),), asynchronous=True, duration_ms=200, init_ms=50, error_rate=0.1
+        ),
+        Load("g:live", (Stage(5, 20),), duration_ms=500, init_ms=50, error_rate=0.1),
+    )
+    for function in result.functions.values():
+        totals = asdict(function.totals)
+        seconds = [asdict(s) for s in function.series]
+        for name, value in totals.items():
+            if name == "peak_concurrency":
+                assert value == max(s[name] for s in seconds)
+            elif isinstance(value, dict):
+                assert value == sum((Counter(s[name]) for s in seconds), Counter())
+            else:
+                assert value == sum(s[name] for s in seconds), name
+    # Every figure of the run came up at least once, so none is left out of the sums.
+    both = asdict(result.functions["fn"].totals), asdict(result.functions["g"].totals)
+    assert all(a or b for a, b in zip(*(t.values() for t in both), strict=True))
+
+
+def test_queued_events_of_an_async_run_carry_its_figures(cloud: Cloud) -> None:
+    create(cloud, ECHO)
+    cloud.client("lambda").put_function_concurrency(
+        FunctionName="fn", ReservedConcurrentExecutions=1
+    )
+    load = Load(
+        "fn",
+        (Stage(1, 5),),
+        asynchronous=True,
+        duration_ms=500,
+        init_ms=20,
+        error_rate=1.0,
+        event={"n": 1},
+    )
+    result = run_load(cloud, load)
+    events = cloud.backend("lambda").queue.events  # type: ignore[attr-defined]
+    first = min(events.values(), key=lambda e: e.id)  # ran, failed, waits for its retry
+    assert (first.function, first.qualifier, first.simulated) == ("fn", "$LATEST", True)
+    assert (first.duration_ms, first.init_ms) == (500, 20)
+    assert json.loads(first.error)["errorType"] == "LoadProfileError"
+    assert json.loads(base64.b64decode(first.payload)) == {"n": 1}
+    assert (first.enqueued, first.due) == (result.started, result.started + 60)
+    assert (first.attempt, first.throttles) == (1, 0)
