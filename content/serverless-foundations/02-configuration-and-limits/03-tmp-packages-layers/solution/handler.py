@@ -1,5 +1,6 @@
 """statement-export: a month of customer statements, one file per region, built in /tmp."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,12 @@ FILE_MB = 96
 
 def tmp_in_use_mb():
     """How many megabytes of files /tmp holds right now, whoever left them there."""
-    return sum(path.stat().st_size for path in TMP.rglob("*") if path.is_file()) // MB
+    device = TMP.stat().st_dev  # /tmp's own files, not folders mounted from elsewhere
+    total = 0
+    for folder, folders, files in os.walk(TMP):
+        folders[:] = [f for f in folders if os.lstat(os.path.join(folder, f)).st_dev == device]
+        total += sum(os.lstat(os.path.join(folder, f)).st_size for f in files)
+    return total // MB
 
 
 def write_statements(path, month, region):
