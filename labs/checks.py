@@ -42,6 +42,32 @@ class CheckResult:
 _CHECKS_CACHE: dict[str, Any] = {}
 
 
+def invoke(
+    cloud: Cloud, function: str, event: Any, qualifier: str | None = None
+) -> tuple[Any, str | None]:
+    """Invoke a function for a python check: (answer, None), or (error body, one line).
+
+    ``event`` is sent as JSON unless it is already a string.
+    """
+    params: dict[str, Any] = {
+        "FunctionName": function,
+        "Payload": event if isinstance(event, str) else json.dumps(event),
+    }
+    if qualifier:
+        params["Qualifier"] = qualifier
+    answer = cloud.client("lambda").invoke(**params)
+    raw = answer["Payload"].read()
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = raw.decode("utf-8", "replace")
+    if not answer.get("FunctionError"):
+        return body, None
+    if isinstance(body, dict):
+        return body, f"{body.get('errorType', 'Error')}: {body.get('errorMessage', '')}"
+    return body, str(body)
+
+
 def run_check(check: ApiCheck | PythonCheck, cloud: Cloud, lab: Lab) -> CheckResult:
     if isinstance(check, ApiCheck):
         return _api(check, cloud)

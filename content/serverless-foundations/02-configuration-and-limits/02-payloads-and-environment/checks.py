@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
-from labs.checks import Verdict
+from labs.checks import Verdict, invoke
 
 if TYPE_CHECKING:
     from emulator import Cloud
@@ -81,18 +81,7 @@ def compressed(document: dict[str, Any]) -> dict[str, str]:
 
 def _invoke(cloud: Cloud, event: dict[str, Any] | str) -> tuple[Any, str | None]:
     """Invoke the function; returns (answer, None) or (error body, a one-line description)."""
-    payload = event if isinstance(event, str) else json.dumps(event)
-    answer = cloud.client("lambda").invoke(FunctionName=FUNCTION, Payload=payload)
-    raw = answer["Payload"].read()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode("utf-8", "replace")
-    if not answer.get("FunctionError"):
-        return body, None
-    if isinstance(body, dict):
-        return body, f"{body.get('errorType', 'Error')}: {body.get('errorMessage', '')}"
-    return body, str(body)
+    return invoke(cloud, FUNCTION, event)
 
 
 def check_single_quotes(cloud: Cloud) -> Verdict:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from labs.checks import Verdict
+from labs.checks import Verdict, invoke
 
 if TYPE_CHECKING:
     from emulator import Cloud
@@ -31,19 +30,7 @@ def _expected(at_start: int = 0) -> dict[str, Any]:
 
 def _invoke(cloud: Cloud) -> tuple[Any, str | None]:
     """Invoke the function for MONTH; (answer, None) or (error body, a one-line description)."""
-    answer = cloud.client("lambda").invoke(
-        FunctionName=FUNCTION, Payload=json.dumps({"month": MONTH})
-    )
-    raw = answer["Payload"].read()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError:
-        body = raw.decode("utf-8", "replace")
-    if not answer.get("FunctionError"):
-        return body, None
-    if isinstance(body, dict):
-        return body, f"{body.get('errorType', 'Error')}: {body.get('errorMessage', '')}"
-    return body, str(body)
+    return invoke(cloud, FUNCTION, {"month": MONTH})
 
 
 def _storage(cloud: Cloud) -> int:
