@@ -296,14 +296,19 @@ class LambdaBackend(ConcurrencySettings, Backend):
     ) -> Simulated:
         """One request of a load run: admitted or throttled, never running any code."""
         now = self.cloud.clock.now()
-        self.fleet.settle(now)
+        name, fleet, pool = function.name, self.fleet, self.pool
+        fleet.settle(now)
         target = self.resolve(function, qualifier)
-        slot_key, slot_limit = self._provisioned_for(function, target)
-        slot = (function.name, slot_key) if slot_key else None
+        # Without any provisioned concurrency configured there is no slot to look for.
+        if function.provisioned:
+            slot_key, slot_limit = self._provisioned_for(function, target)
+        else:
+            slot_key, slot_limit = None, 0
+        slot = (name, slot_key) if slot_key else None
         key = target.pool_key
-        new = not self.fleet.has_idle(key)
-        on_provisioned, throttle = self.pool.start(
-            function.name,
+        new = not fleet.has_idle(key)
+        on_provisioned, throttle = pool.start(
+            name,
             now,
             new_environment=new,
             provisioned_slot=slot,
@@ -311,7 +316,7 @@ class LambdaBackend(ConcurrencySettings, Backend):
         )
         resource = None if qualifier is None or qualifier == LATEST else qualifier
         if throttle is not None:
-            self.metrics.count(function.name, resource, "Throttles")
+            self.metrics.count(name, resource, "Throttles")
             refused = self._refusals.get((target.version, throttle))
             if refused is None:
                 refused = self._refusals[(target.version, throttle)] = Simulated(
@@ -320,9 +325,9 @@ class LambdaBackend(ConcurrencySettings, Backend):
             return refused
         cold = new and not on_provisioned
         busy_ms = duration_ms + (init_ms if cold else 0.0)
-        self.fleet.occupy(
+        fleet.occupy(
             now + busy_ms / 1000.0,
-            function.name,
+            name,
             key,
             on_provisioned=on_provisioned,
             slot=slot,
@@ -330,16 +335,14 @@ class LambdaBackend(ConcurrencySettings, Backend):
         )
         spillover = slot is not None and not on_provisioned
         config = target.config
-        self.ledger.add(
-            function.name, duration_ms, config.memory, config.architectures[0], on_provisioned
-        )
+        self.ledger.add(name, duration_ms, config.memory, config.architectures[0], on_provisioned)
         self.metrics.ran(
-            function.name,
+            name,
             resource,
             duration_ms,
             error=error,
-            concurrency=self.pool.in_flight.get(function.name, 0),
-            account_concurrency=self.pool.total_in_flight(),
+            concurrency=pool.in_flight.get(name, 0),
+            account_concurrency=pool.total_in_flight(),
             provisioned=on_provisioned,
             spillover=spillover,
         )
