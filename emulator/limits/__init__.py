@@ -9,10 +9,9 @@ service beside this one; ``LIMITS`` is the one table they make together.
 from __future__ import annotations
 
 from emulator.limits import awslambda, cloudwatch, dynamodb, sqs
-from emulator.limits.awslambda import LAMBDA_EPHEMERAL, LAMBDA_QUOTAS
 from emulator.limits.model import Limit
 
-__all__ = ["LAMBDA_EPHEMERAL", "LAMBDA_QUOTAS", "LIMITS", "Limit", "for_service", "get", "value"]
+__all__ = ["LIMITS", "Limit", "for_service", "get", "value"]
 
 _TABLE: tuple[Limit, ...] = (
     *awslambda.TABLE,

@@ -61,6 +61,3 @@ class Fleet:
         """Drop the idle environments of a function (its code or configuration changed)."""
         for key in [k for k in self.idle if k.startswith(prefix)]:
             del self.idle[key]
-
-    def running(self) -> int:
-        return len(self._busy)
