@@ -24,6 +24,8 @@ Kind = Literal[
     "auth_deny",
     "worker_stopped",
     "load_run",
+    "snapshot_taken",
+    "restore",
 ]
 
 

@@ -34,9 +34,29 @@ LAMBDA_ASYNC_CONFIG = (
     "Configuring error handling settings for Lambda asynchronous invocations — "
     "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
 )
+LAMBDA_SNAPSTART_HOOKS = (
+    "Lambda SnapStart runtime hooks for Python — "
+    "https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html"
+)
 LAMBDA_PRICING_PAGE = "AWS Lambda pricing — https://aws.amazon.com/lambda/pricing/"
 
 TABLE: tuple[Limit, ...] = (
+    Limit(
+        "lambda",
+        "SnapStartInitMin",
+        130,
+        "seconds",
+        "Init time allowed when a snapshot is taken: this, or the function's timeout if longer",
+        LAMBDA_SNAPSTART_HOOKS,
+    ),
+    Limit(
+        "lambda",
+        "SnapStartRestoreTimeout",
+        10,
+        "seconds",
+        "Time allowed to restore a snapshot and run the after-restore hooks",
+        LAMBDA_SNAPSTART_HOOKS,
+    ),
     Limit("lambda", "TimeoutMin", 1, "seconds", "Shortest function timeout", LAMBDA_TIMEOUT),
     Limit(
         "lambda",

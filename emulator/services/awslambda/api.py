@@ -235,9 +235,6 @@ def _check_snap_start(values: dict[str, Any]) -> None:
         raise InvalidParameterValueException(
             "SnapStart is not supported for functions with ephemeral storage greater than 512 MB."
         )
-    # The settings are valid for AWS; the emulator cannot yet restore environments from a
-    # snapshot, and pretending with ordinary cold starts would teach the wrong thing.
-    raise NotSupportedByEmulator("SnapStart (restoring environments from a snapshot)")
 
 
 def get_function(backend: LambdaBackend, params: dict[str, Any]) -> dict[str, Any]:

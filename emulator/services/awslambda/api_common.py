@@ -31,7 +31,7 @@ def configuration(backend: LambdaBackend, name: str, c: Config) -> dict[str, Any
         "Version": c.version,
         "TracingConfig": {"Mode": "PassThrough"},
         "RevisionId": c.revision,
-        "State": "Active",
+        "State": c.state,
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
         "Architectures": list(c.architectures),
@@ -42,6 +42,9 @@ def configuration(backend: LambdaBackend, name: str, c: Config) -> dict[str, Any
         },
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"},
     }
+    if c.state_reason_code:
+        answer["StateReason"] = c.state_reason
+        answer["StateReasonCode"] = c.state_reason_code
     if c.environment:
         answer["Environment"] = {"Variables": dict(c.environment)}
     if c.dead_letter_arn:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator import limits
-from emulator.services.awslambda import cost
+from emulator.services.awslambda import cost, snapstart
 from emulator.services.awslambda.asyncqueue import AsyncQueue
 from emulator.services.awslambda.concurrency import Pool, Throttle
 from emulator.services.awslambda.errors import (
@@ -206,6 +206,8 @@ class LambdaBackend(ConcurrencySettings, Backend):
             self.cloud.clock.now(),
         )
         function.versions[number] = version
+        if version.snap_start == snapstart.ON:
+            self.invoker.snapshots.take(Target(function.name, version))
         return version
 
     def put_alias(self, function: Function, alias: Alias, *, create: bool) -> Alias:

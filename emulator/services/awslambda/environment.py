@@ -16,6 +16,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -79,7 +80,18 @@ class Environment:
         ephemeral_mb: the function's EphemeralStorage; the size of its /tmp.
         layer_dirs: extracted layers in the function's order, merged into /opt.
         command: the worker command line; None means the Python runtime.
+        snapshot: run the init phase once and then serve SnapStart restores
+            (``restore()``) instead of invocations.
     """
+
+    #: The init phase's duration, or for a restored environment the restore's.
+    init_ms: float = 0.0
+    #: Restored from a SnapStart snapshot rather than started cold.
+    restored: bool = False
+    #: The part of a restore Lambda bills: the after-restore hooks, rounded up.
+    billed_restore_ms: int = 0
+    #: What the after-restore hooks printed.
+    restore_log: str = ""
 
     def __init__(
         self,
@@ -91,6 +103,7 @@ class Environment:
         ephemeral_mb: int = 512,
         layer_dirs: Sequence[Path] = (),
         command: Sequence[str] | None = None,
+        snapshot: bool = False,
     ) -> None:
         self.stream = stream
         self.memory_mb = memory_mb
@@ -127,6 +140,53 @@ class Environment:
             opt_dir,
             self.tmp_dir,
         )
+        #: The emulator's end of a snapshot's control socket (see sandbox_restore.py).
+        self.control: socket.socket | None = None
+        passed: tuple[int, ...] = ()
+        if snapshot:
+            self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            passed = (theirs.fileno(),)
+            config["snapshot_fd"] = theirs.fileno()
+            env["SERVERLINGS_SNAPSHOT"] = json.dumps(
+                {
+                    "fd": theirs.fileno(),
+                    "tmp_mb": ephemeral_mb,
+                    "memory_mb": memory_mb,
+                    "processes": sandbox.PROCESSES,
+                    "descriptors": sandbox.FILE_DESCRIPTORS,
+                    "isolation": self.isolation,
+                }
+            )
+        self._launch(config, env, passed)
+        if snapshot:
+            theirs.close()
+
+    @classmethod
+    def restore(cls, snapshot: Environment, stream: str) -> Environment:
+        """A new environment restored from a SnapStart snapshot (``snapshot=True``).
+
+        ``start()`` then waits for the restore (the after-restore hooks) instead of an
+        init phase; the reply's ``restore_ms`` is the hooks' time.
+        """
+        assert snapshot.control is not None
+        self = cls.__new__(cls)
+        self.stream = stream
+        self.memory_mb = snapshot.memory_mb
+        self.ephemeral_mb = snapshot.ephemeral_mb
+        self.isolation = snapshot.isolation
+        self.init = None
+        self.output = Output()
+        self._buffer = b""
+        self._gone = None
+        self._output_closed = False
+        self.tmp_dir = None  # a restored environment's own is removed by its supervisor
+        self.control = None
+        fd = snapshot.control.fileno()
+        config = {"restore_fd": fd, "parent": os.getpid(), "isolation": self.isolation}
+        self._launch(config, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, (fd,))
+        return self
+
+    def _launch(self, config: dict[str, Any], env: dict[str, str], passed: Sequence[int]) -> None:
         self.process = subprocess.Popen(
             sandbox.launcher_command(config),
             stdin=subprocess.PIPE,
@@ -134,6 +194,7 @@ class Environment:
             stderr=subprocess.PIPE,
             env=env,
             close_fds=True,
+            pass_fds=tuple(passed),
             start_new_session=True,
         )
         assert self.process.stderr is not None
@@ -296,3 +357,6 @@ class Environment:
         if self.tmp_dir is not None:
             shutil.rmtree(self.tmp_dir, ignore_errors=True)
             self.tmp_dir = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None

@@ -56,3 +56,27 @@ class PreconditionFailedException(ServiceError):
     code = "PreconditionFailedException"
     status = 412
     sender_fault = True
+
+
+class SnapStartException(ServiceError):
+    """An after-restore runtime hook raised: the restored environment cannot serve."""
+
+    code = "SnapStartException"
+    status = 400
+    sender_fault = True
+
+
+class SnapStartNotReadyException(ServiceError):
+    """The version's snapshot is not ready (its creation failed, or is still running)."""
+
+    code = "SnapStartNotReadyException"
+    status = 409
+    sender_fault = True
+
+
+class SnapStartTimeoutException(ServiceError):
+    """Restoring took longer than Lambda allows (runtime load and after-restore hooks)."""
+
+    code = "SnapStartTimeoutException"
+    status = 408
+    sender_fault = True

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from emulator import limits
-from emulator.services.awslambda import runtimes
+from emulator.services.awslambda import runtimes, snapstart
 from emulator.services.awslambda.environment import Environment, WorkerGone
 from emulator.services.awslambda.models import Config
 
@@ -73,6 +73,7 @@ class Invoker:
         self._idle: dict[str, list[Environment]] = {}
         self._all: list[Environment] = []
         self._code_root: Path | None = None
+        self.snapshots = snapstart.Snapshots(self)
 
     # -- the environment pool ---------------------------------------------------------
     def has_idle(self, target: Target) -> bool:
@@ -81,6 +82,7 @@ class Invoker:
     def retire(self, function: str, version: str | None = None) -> None:
         """Stop the idle environments of a function (or one of its versions)."""
         prefix = f"{function}:" if version is None else f"{function}:{version}:"
+        self.snapshots.retire(prefix)
         for key in [k for k in self._idle if k.startswith(prefix)]:
             for environment in self._idle.pop(key):
                 environment.kill()
@@ -91,6 +93,7 @@ class Invoker:
         return sum(1 for environment in self._all if environment.alive)
 
     def close(self) -> None:
+        self.snapshots.close()
         for environment in self._all:
             environment.kill()
         self._all.clear()
@@ -114,7 +117,7 @@ class Invoker:
             outcome = self._init_failed(target, request_id, log, failed_init)
             outcome.version = target.version
             return outcome
-        new_init_ms = getattr(environment, "init_ms", 0.0) if cold else 0.0
+        new_init_ms = environment.init_ms if cold else 0.0
         cold = cold and not provisioned
         init_ms = new_init_ms if cold else 0.0
         log.append(f"START RequestId: {request_id} Version: {target.version}")
@@ -129,7 +132,7 @@ class Invoker:
             outcome = self._finish(target, environment, request_id, log, reply, cold)
         outcome.cold, outcome.init_ms, outcome.version = cold, init_ms, target.version
         outcome.environment_init_ms = new_init_ms
-        self._write_log(target, environment.stream, outcome.log)
+        self.write_log(target, environment.stream, outcome.log)
         return outcome
 
     def _acquire(self, target: Target, log: list[str]) -> tuple[Environment | None, bool, Any]:
@@ -140,19 +143,20 @@ class Invoker:
             environment = idle.pop()
             if environment.alive:
                 return environment, False, None
-        stream = self._stream_name(target.version)
-        env = self._process_env(target, stream)
+        stream = self.stream_name(target.version)
+        if snapstart.applies(target):
+            return self._restored(target, stream, log), True, None
+        env = self.process_env(target, stream)
         environment = Environment(
-            self._code_dir(target),
+            self.code_dir(target),
             env,
             stream,
             memory_mb=config.memory,
             ephemeral_mb=config.ephemeral,
-            layer_dirs=self._layer_dirs(config),
+            layer_dirs=self.layer_dirs(config),
             command=runtimes.worker_command(config.runtime, config.environment),
         )
-        self._all = [e for e in self._all if e.alive]
-        self._all.append(environment)
+        self.adopt(environment)
         with self.cloud.lock.released():
             try:
                 init: Any = environment.start(config.timeout)
@@ -163,7 +167,7 @@ class Invoker:
             return None, True, (init, stream)
         if init.data["log"]:
             log.extend(_lines(init.data["log"]))
-        environment.init_ms = init.data["init_ms"]  # type: ignore[attr-defined]
+        environment.init_ms = init.data["init_ms"]
         self.cloud.events.emit(
             "lambda",
             "cold_start",
@@ -172,6 +176,26 @@ class Invoker:
             init_ms=round(init.data["init_ms"], 2),
         )
         return environment, True, None
+
+    def _restored(self, target: Target, stream: str, log: list[str]) -> Environment:
+        """A new environment restored from the version's SnapStart snapshot."""
+        environment = self.snapshots.restore(target, stream)
+        log.append(f"RESTORE_START Runtime Version: {target.config.runtime}")
+        log.extend(_lines(environment.restore_log))
+        log.append(f"RESTORE_REPORT Restore Duration: {environment.init_ms:.2f} ms")
+        self.cloud.events.emit(
+            "lambda",
+            "restore",
+            target.function,
+            version=target.version,
+            restore_ms=round(environment.init_ms, 2),
+        )
+        return environment
+
+    def adopt(self, environment: Environment) -> None:
+        """Count an environment among the live ones (they are all ended by close())."""
+        self._all = [e for e in self._all if e.alive]
+        self._all.append(environment)
 
     def _init_failed(self, target: Target, request_id: str, log: list[str], failed: Any) -> Outcome:
         config = target.config
@@ -196,7 +220,7 @@ class Invoker:
         log.append(
             f"REPORT RequestId: {request_id}\tDuration: 0.00 ms\tBilled Duration: 0 ms\tMemory Size: {config.memory} MB\tMax Memory Used: 0 MB\t"
         )
-        self._write_log(target, stream, log)
+        self.write_log(target, stream, log)
         self.cloud.events.emit(
             "lambda", "function_error", target.function, error=error.get("errorType", "timeout")
         )
@@ -307,11 +331,16 @@ class Invoker:
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: {math.ceil(duration)} ms\t"
             f"Memory Size: {config.memory} MB\tMax Memory Used: {rss} MB\t"
         )
-        if cold:
-            line += f"Init Duration: {getattr(environment, 'init_ms', 0.0):.2f} ms\t"
+        if cold and environment.restored:
+            line += (
+                f"Restore Duration: {environment.init_ms:.2f} ms\t"
+                f"Billed Restore Duration: {environment.billed_restore_ms} ms\t"
+            )
+        elif cold:
+            line += f"Init Duration: {environment.init_ms:.2f} ms\t"
         return line
 
-    def _write_log(self, target: Target, stream: str, lines: list[str]) -> None:
+    def write_log(self, target: Target, stream: str, lines: list[str]) -> None:
         now = int(self.cloud.clock.now() * 1000)
         logs: Any = self.cloud.backend("logs", self.region)
         logs.put_lines(
@@ -322,11 +351,11 @@ class Invoker:
         moment = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
-    def _stream_name(self, version: str) -> str:
+    def stream_name(self, version: str) -> str:
         day = dt.datetime.fromtimestamp(self.cloud.clock.now(), dt.UTC).strftime("%Y/%m/%d")
         return f"{day}/[{version}]{uuid.UUID(int=self.cloud.next_id()).hex}"
 
-    def _code_dir(self, target: Target) -> Path:
+    def code_dir(self, target: Target) -> Path:
         if self._code_root is None:
             self._code_root = Path(tempfile.mkdtemp(prefix="serverlings-lambda-"))
         config = target.config
@@ -336,7 +365,7 @@ class Invoker:
                 archive.extractall(target_dir)
         return target_dir
 
-    def _layer_dirs(self, config: Config) -> list[Path]:
+    def layer_dirs(self, config: Config) -> list[Path]:
         """Each of the configuration's layers, extracted once, in the function's order."""
         if not config.layers:
             return []
@@ -353,7 +382,12 @@ class Invoker:
             found.append(folder)
         return found
 
-    def _process_env(self, target: Target, stream: str) -> dict[str, str]:
+    def process_env(self, target: Target, stream: str, snapstart: bool = False) -> dict[str, str]:
+        """The worker's environment variables: the function's and Lambda's own.
+
+        SnapStart functions get no log group and stream variables (one snapshot serves
+        environments that write to different streams), as on AWS.
+        """
         config = target.config
         qualified = target.alias or (None if config.version == "$LATEST" else config.version)
         arn = self._arn(f"function:{target.function}")
@@ -374,7 +408,7 @@ class Invoker:
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{config.runtime}",
-            "LAMBDA_TASK_ROOT": str(self._code_dir(target)),
+            "LAMBDA_TASK_ROOT": str(self.code_dir(target)),
             "_HANDLER": config.handler,
             "AWS_ACCESS_KEY_ID": "ASIAEMULATORTEMPKEY",
             "AWS_SECRET_ACCESS_KEY": "emulator-temporary-secret",
@@ -383,6 +417,8 @@ class Invoker:
             "SERVERLINGS_NOW_MS": str(int(self.cloud.clock.now() * 1000)),
         }
         env["AWS_ENDPOINT_URL"] = self.cloud.endpoint_url
+        if snapstart:
+            del env["AWS_LAMBDA_LOG_GROUP_NAME"], env["AWS_LAMBDA_LOG_STREAM_NAME"]
         return env
 
 

@@ -30,6 +30,11 @@ class Config:
     last_modified: float = 0.0
     revision: str = ""
     version: str = LATEST
+    #: ``Active``, or ``Failed`` when a SnapStart snapshot could not be taken (with the
+    #: reason's code and text).
+    state: str = "Active"
+    state_reason_code: str = ""
+    state_reason: str = ""
 
     @property
     def code_sha256(self) -> str:
@@ -50,7 +55,8 @@ class Config:
 
     def same_as(self, other: Config) -> bool:
         """Code and every setting equal: publishing again would make nothing new."""
-        skip = {"version", "description", "last_modified", "revision"}
+        skip = {"version", "description", "last_modified", "revision", "state"}
+        skip |= {"state_reason_code", "state_reason"}
         return all(
             getattr(self, f.name) == getattr(other, f.name)
             for f in fields(self)

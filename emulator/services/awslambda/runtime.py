@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT", "")
+HERE = os.path.dirname(os.path.abspath(__file__))
+#: Modules every Python runtime offers (``snapshot_restore_py``), after the code's own.
+RUNTIME_LIBRARY = os.path.join(HERE, "runtime_library")
 SHOWN_ROOT = "/var/task"
 #: Where the layers are (/opt in the sandbox); the handler does not see this variable.
 OPT_DIR = os.environ.pop("SERVERLINGS_OPT_DIR", "")
@@ -130,33 +133,33 @@ def _load(handler_name: str) -> tuple[Any, dict[str, Any] | None]:
     return function, None
 
 
-def main() -> None:
+def _channels() -> tuple[Any, Any]:
+    """The protocol channels (stdout, stdin), moved away from where the handler writes.
+
+    Children of the handler can then neither read the requests nor write on the
+    protocol channel: their output is the log.
+    """
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
     requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
     devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)  # children of the handler cannot read the requests
-    os.dup2(2, 1)  # nor write on the protocol channel: their output is the log
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    layers = _layer_path()
-    sys.path[0:1] = [TASK_ROOT, *layers]  # the code first, then the layers
-    if layers:
-        site.addsitedir(layers[0])  # a site folder: its .pth files count
-    os.chdir(TASK_ROOT)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    return protocol, requests
 
+
+def _sender(protocol: Any) -> Any:
     def send(message: dict[str, Any]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
-    started = time.perf_counter()
-    handler, init_error = _load(os.environ["_HANDLER"])
-    init_ms = (time.perf_counter() - started) * 1000
-    if init_error:
-        _write_log(_error_log(init_error))
-    send({"init_ms": init_ms, "error": init_error})
-    if init_error:
-        return
+    return send
+
+
+def _serve(handler: Any, requests: Any, send: Any) -> None:
+    """Run invocations until stdin closes or the handler exits."""
     for line in requests:
         request = json.loads(line)
         request_id = request["request_id"]
@@ -181,6 +184,76 @@ def main() -> None:
         send(reply)
         if "exit" in reply:
             return
+
+
+def _hooks(phase: str) -> dict[str, Any] | None:
+    """Run SnapStart's runtime hooks of one phase; a failure in AWS's error shape."""
+    hooks = sys.modules.get("snapshot_restore_py")
+    if hooks is None:
+        return None  # the function registered none
+    try:
+        hooks.run(phase)  # type: ignore[attr-defined]
+    except Exception as error:
+        _, _, tb = sys.exc_info()
+        # The trace starts in the function's hook, past this runtime's two frames.
+        frames = tb.tb_next.tb_next if tb and tb.tb_next else None
+        return _failure(type(error).__name__, str(error), tb=frames)
+    return None
+
+
+def _snapshot(handler: Any, requests: Any, protocol: Any, settings: dict[str, Any]) -> None:
+    """Serve SnapStart restores: each restored environment resumes here, forked."""
+    sys.path.insert(0, HERE)
+    import sandbox_restore
+
+    del sys.path[0]
+
+    def resume() -> Any:
+        channels = _channels()
+        send = _sender(channels[0])
+        started = time.perf_counter()
+        error = _hooks("after_restore")
+        if error:
+            _write_log(_error_log(error))
+        hooks_ms = (time.perf_counter() - started) * 1000
+        send({"restore_ms": hooks_ms, "error": error})
+        if not error:
+            _serve(handler, channels[1], send)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    sandbox_restore.serve(settings, requests.fileno(), [protocol.fileno()], resume)
+
+
+def main() -> None:
+    protocol, requests = _channels()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    layers = _layer_path()
+    # The code first, then the layers, then the runtime's own library (SnapStart hooks).
+    sys.path[0:1] = [TASK_ROOT, *layers]
+    sys.path.append(RUNTIME_LIBRARY)
+    if layers:
+        site.addsitedir(layers[0])  # a site folder: its .pth files count
+    os.chdir(TASK_ROOT)
+    send = _sender(protocol)
+    snapshot = json.loads(os.environ.pop("SERVERLINGS_SNAPSHOT", "null"))
+
+    started = time.perf_counter()
+    handler, init_error = _load(os.environ["_HANDLER"])
+    if snapshot and not init_error:
+        # Before-snapshot hooks belong to the init phase and count in its duration.
+        init_error = _hooks("before_snapshot")
+    init_ms = (time.perf_counter() - started) * 1000
+    if init_error:
+        _write_log(_error_log(init_error))
+    send({"init_ms": init_ms, "error": init_error})
+    if init_error:
+        return
+    if snapshot:
+        _snapshot(handler, requests, protocol, snapshot)
+        return
+    _serve(handler, requests, send)
 
 
 if __name__ == "__main__":

@@ -146,6 +146,7 @@ def launch_config(
         "descriptors": FILE_DESCRIPTORS,
         "processes": PROCESSES,
         "carry": carried(command) if mode == "namespaces" else [],
+        "hidden": hidden_tops(command) if mode == "namespaces" else [],
     }
 
 
@@ -174,7 +175,33 @@ def carried(command: Sequence[str]) -> list[str]:
         path
         for path in sorted(wanted)
         if any(path == top or path.startswith(top + "/") for top in JAIL_OWNED)
+        or _behind_private_folder(path)
     ]
+
+
+def hidden_tops(command: Sequence[str]) -> list[str]:
+    """Top-level folders the jail replaces by only what the worker needs of them.
+
+    When the emulator runs as root, an interpreter under a private home (a pyenv under
+    /root) is readable by the worker only through root's privilege; the jail shows that
+    installation alone, in folders anyone may cross, so a worker that gives up root (a
+    SnapStart restore, see sandbox_restore.py) can still import from it.
+    """
+    return sorted({path.split("/")[1] for path in carried(command) if _behind_private_folder(path)})
+
+
+def _behind_private_folder(path: str) -> bool:
+    if os.getuid() != 0:
+        return False
+    for parent in Path(path).parents:
+        if str(parent) == "/":
+            return False
+        try:
+            if not os.stat(parent).st_mode & 0o001:
+                return True
+        except OSError:
+            return False
+    return False
 
 
 @functools.cache

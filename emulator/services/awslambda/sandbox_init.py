@@ -162,20 +162,30 @@ class Supervisor:
         self.watchdog = Watchdog(config, count_processes=not jailed, own_proc=own_proc)
         self.worker = 0
         self.status: int | None = None
+        #: The signals that wake the watch.
+        self.watched: set[signal.Signals] = set(WATCHED)
 
     def run(self) -> None:
         """Never returns."""
         self.worker = os.fork()
         if self.worker == 0:
             start_worker(self.config, self.jailed)
+        self.watch()
+
+    def abandoned(self) -> bool:
+        """The emulator is gone without ending the environment (a jail's launcher checks)."""
+        return not self.jailed and orphaned(self.config)
+
+    def watch(self) -> None:
+        """Watch the worker until it ends, then end the rest and report. Never returns."""
         os.close(0)
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
         verdict: dict[str, Any] = {}
         wait = 0.0
         while self.status is None:
-            received = signal.sigtimedwait(WATCHED, wait)
+            received = signal.sigtimedwait(self.watched, wait)
             ended = received is not None and received.si_signo == signal.SIGTERM
-            if ended or (not self.jailed and orphaned(self.config)):
+            if ended or self.abandoned():
                 self.end_all()
                 self.exit()
             self.reap()
@@ -321,10 +331,49 @@ def user_tasks(uid: int) -> int:
     return total
 
 
+def run_restore(config: dict[str, Any]) -> None:
+    """Ask a SnapStart snapshot for a restored environment, then stand for it. Exits.
+
+    The environment's processes hold this launcher's pipes; this process holds the
+    lifeline: SIGTERM (or the emulator's death) closes it, which ends the environment,
+    and the environment's end closes it from the other side, which ends this process.
+    """
+    import select
+    import socket
+
+    from sandbox_restore import request_restore
+
+    try:
+        lifeline = request_restore(int(config["restore_fd"]))
+    except OSError as error:
+        report({"status": f"exit status {SETUP_FAILED}", "setup_error": f"no snapshot: {error}"})
+        os._exit(SETUP_FAILED)
+    # SIGTERM wakes the wait below through this pipe.
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGTERM, lambda number, frame: None)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    closing = False
+    while True:
+        ready, _, _ = select.select([lifeline, wake_read], [], [], ORPHAN_CHECK)
+        if not closing and (wake_read in ready or orphaned(config)):
+            lifeline.shutdown(socket.SHUT_WR)
+            closing = True
+        if lifeline in ready:
+            try:
+                if not lifeline.recv(1):
+                    os._exit(0)
+            except OSError:
+                os._exit(0)
+
+
 def main() -> None:
     config = marshal.loads(bytes.fromhex(sys.argv[1]))
     signal.pthread_sigmask(signal.SIG_BLOCK, WATCHED)
-    if config["isolation"] == "namespaces":
+    if config.get("restore_fd") is not None:
+        run_restore(config)
+    elif config["isolation"] == "namespaces":
         run_namespaced(config)
     else:
         run_fallback(config)

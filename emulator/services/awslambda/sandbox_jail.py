@@ -57,6 +57,8 @@ PR_SET_NO_NEW_PRIVS = 38
 SECURE_NO_ROOT = 0x0F
 
 SYS_MOUNT_SETATTR = 442
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+MNT_DETACH = 2
 AT_FDCWD = -100
 AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 1
@@ -92,6 +94,7 @@ _libc.mount.argtypes = [
 ]
 _libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.syscall.restype = ctypes.c_long
 
 
@@ -173,8 +176,9 @@ class Jail:
         self.carry = {path: os.open(path, os.O_PATH) for path in config.get("carry", [])}
         root = STAGING
         mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+        hidden = OWN_FOLDERS.union(config.get("hidden", ()))
         for entry in os.scandir("/"):
-            if entry.name not in OWN_FOLDERS:
+            if entry.name not in hidden:
                 self._bind_entry(entry, f"{root}/{entry.name}")
         self._dev(root)
         os.mkdir(f"{root}/proc")
@@ -196,7 +200,11 @@ class Jail:
             _read_only(target)
         mount(None, root, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         os.chdir(root)
-        os.chroot(".")
+        if not _pivot_root():
+            # pivot_root refuses a root on rootfs (some containers): a chroot still jails
+            # the worker, but then it cannot make namespaces of its own (SnapStart
+            # restores share the snapshot's /tmp; see sandbox_restore.py).
+            os.chroot(".")
         os.chdir("/")
         for source in (self.code, self.opt, *self.carry.values()):
             if source is not None:
@@ -300,6 +308,21 @@ class Jail:
         except OSError:
             return
         self.read_only.append(target)
+
+
+def _pivot_root() -> bool:
+    """Make the current folder the root of the mount namespace, the old root unmounted.
+
+    Unlike a chroot, this leaves the worker free to make namespaces of its own (the
+    kernel refuses a new user namespace to a chrooted process), which SnapStart's
+    restored environments need for their own /tmp and processes.
+    """
+    number = SYS_PIVOT_ROOT.get(os.uname().machine)
+    if number is None or _libc.syscall(number, b".", b".") != 0:
+        return False
+    # The old root now lies over the new one: it must go, or the jail would see it.
+    _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
+    return True
 
 
 def mount_proc() -> bool:

@@ -58,6 +58,13 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def _user_namespace(pid: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/user")
+    except OSError:
+        return ""
+
+
 class Watchdog:
     """Measures the environment's processes: memory (and, in the fallback, their number).
 
@@ -78,11 +85,17 @@ class Watchdog:
         self.ratio = 1.0
         self.pss_at = -PSS_EVERY
         self.pss_rss = 0
+        #: The supervisor's pid in its own /proc: the jail's pid 1, except in a restored
+        #: SnapStart environment, whose pid 1 is the worker (see sandbox_restore.py).
+        self.supervisor = "" if config.get("restored") else "1"
+        #: A snapshot counts only its own user namespace: restored environments, in
+        #: namespaces of their own, are watched by their own supervisors.
+        self.namespace = _user_namespace("self") if config.get("snapshot_fd") else None
 
     def pids(self) -> list[int]:
         """Every process of the environment except the supervisor."""
         if self.own_proc:
-            return [int(name) for name in os.listdir("/proc") if name.isdigit() and name != "1"]
+            return [int(n) for n in os.listdir("/proc") if n.isdigit() and n != self.supervisor]
         return descendants(self.me)
 
     def check(self) -> tuple[dict[str, Any] | None, float]:
@@ -90,6 +103,8 @@ class Watchdog:
         if not LINUX:
             return None, IDLE_POLL
         pids = self.pids()
+        if self.namespace is not None:
+            pids = [pid for pid in pids if _user_namespace(str(pid)) == self.namespace]
         rss = cpu = tasks = 0
         for pid in pids:
             try:
