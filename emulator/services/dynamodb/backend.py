@@ -11,6 +11,7 @@ from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
 from emulator.services.dynamodb.attributes import Item
+from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
     ResourceInUseException,
     ResourceNotFoundException,
@@ -38,6 +39,8 @@ class DynamoDBBackend(Backend):
     def __init__(self, cloud: Any, region: str) -> None:
         super().__init__(cloud, region)
         self.tables: dict[str, Table] = {}
+        #: Every applied write, for streams, indexes, point-in-time recovery and TTL.
+        self.changes = Feed()
 
     # -- tables -------------------------------------------------------------------------
     def create_table(
@@ -93,7 +96,40 @@ class DynamoDBBackend(Backend):
         check_key_values(table, item, item_mode=True)
         if av.item_size(item) > limits.value("dynamodb", "ItemSize"):
             raise ValidationException("Item size has exceeded the maximum allowed size")
-        return table.put(table.key_of(item), item)
+        return self.write(table, item)
+
+    def write(self, table: Table, item: Item) -> Item | None:
+        """Store a validated item, telling the change feed; returns the item it replaced."""
+        old = table.put(table.key_of(item), item)
+        if self.changes.subscribers:
+            self._publish(table, key_only(table, item), old, item, None)
+        return old
+
+    def remove(self, table: Table, key: Item, principal: str | None = None) -> Item | None:
+        """Delete the item with a checked ``key``, telling the change feed; returns it.
+
+        ``principal`` names the service deleting it (TTL), None for a request.
+        """
+        old = table.delete(table.key_of(key))
+        if old is not None and self.changes.subscribers:
+            self._publish(table, key_only(table, old), old, None, principal)
+        return old
+
+    def _publish(
+        self, table: Table, keys: Item, old: Item | None, new: Item | None, principal: str | None
+    ) -> None:
+        changes = self.changes
+        changes.publish(
+            Change(
+                table.name,
+                self.cloud.clock.now(),
+                changes.next_sequence(),
+                keys,
+                old,
+                new,
+                principal,
+            )
+        )
 
     def get_item(self, table_name: str, key: Item) -> Item | None:
         table = self.table(table_name)
@@ -102,8 +138,7 @@ class DynamoDBBackend(Backend):
 
     def delete_item(self, table_name: str, key: Item) -> Item | None:
         table = self.table(table_name)
-        key = checked_key(table, key)
-        return table.delete(table.key_of(key))
+        return self.remove(table, checked_key(table, key))
 
     def query(
         self,
@@ -162,6 +197,7 @@ class DynamoDBBackend(Backend):
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         return {
+            "sequence": self.changes.sequence,
             "tables": [
                 {
                     "name": t.name,
@@ -179,10 +215,11 @@ class DynamoDBBackend(Backend):
                     ],
                 }
                 for t in self.tables.values()
-            ]
+            ],
         }
 
     def load(self, state: dict[str, Any]) -> None:
+        self.changes = Feed(state.get("sequence", 0))
         for data in state.get("tables", []):
             table = Table(
                 name=data["name"],
