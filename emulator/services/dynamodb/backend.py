@@ -219,7 +219,7 @@ class DynamoDBBackend(Backend):
         }
 
     def load(self, state: dict[str, Any]) -> None:
-        self.changes = Feed(state.get("sequence", 0))
+        self.changes.resume(state.get("sequence", 0))
         for data in state.get("tables", []):
             table = Table(
                 name=data["name"],

@@ -72,6 +72,10 @@ class Feed:
         if subscriber in self.subscribers:
             self.subscribers.remove(subscriber)
 
+    def resume(self, sequence: int) -> None:
+        """Go on numbering after ``sequence`` (state loaded from a snapshot)."""
+        self._sequence = sequence
+
     def next_sequence(self) -> int:
         self._sequence += 1
         return self._sequence
