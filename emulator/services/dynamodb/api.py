@@ -7,8 +7,8 @@ from typing import Any
 
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
+from emulator.services.dynamodb import api_items, keycondition
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import keycondition
 from emulator.services.dynamodb.backend import DynamoDBBackend, Page, project
 from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.models import Table
@@ -204,41 +204,6 @@ def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     return {"TableDescription": describe(table, backend, "DELETING")}
 
 
-def _return_values(params: dict[str, Any], old: av.Item | None) -> dict[str, Any]:
-    choice = params.get("ReturnValues", "NONE")
-    if choice not in ("NONE", "ALL_OLD"):
-        raise ValidationException("Return values set to invalid value")
-    if choice == "ALL_OLD" and old is not None:
-        return {"Attributes": av.copy_item(old)}
-    return {}
-
-
-def put_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _accept("PutItem", params)
-    require(params, "TableName", "Item")
-    if params.get("ReturnValues", "NONE") not in ("NONE", "ALL_OLD"):
-        raise ValidationException("Return values set to invalid value")
-    old = backend.put_item(params["TableName"], params["Item"])
-    return _return_values(params, old)
-
-
-def get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _accept("GetItem", params)
-    require(params, "TableName", "Key")
-    names = _projection(params)
-    item = backend.get_item(params["TableName"], params["Key"])
-    return {} if item is None else {"Item": project(item, names)}
-
-
-def delete_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _accept("DeleteItem", params)
-    require(params, "TableName", "Key")
-    if params.get("ReturnValues", "NONE") not in ("NONE", "ALL_OLD"):
-        raise ValidationException("Return values set to invalid value")
-    old = backend.delete_item(params["TableName"], params["Key"])
-    return _return_values(params, old)
-
-
 def _projection(params: dict[str, Any], used: set[str] | None = None) -> list[str] | None:
     expression = params.get("ProjectionExpression")
     names = params.get("ExpressionAttributeNames") or {}
@@ -355,9 +320,7 @@ OPERATIONS = {
     "DescribeTable": describe_table,
     "ListTables": list_tables,
     "DeleteTable": delete_table,
-    "PutItem": put_item,
-    "GetItem": get_item,
-    "DeleteItem": delete_item,
+    **api_items.OPERATIONS,
     "Query": query,
     "Scan": scan,
 }

@@ -20,6 +20,7 @@ from emulator.services.dynamodb.errors import (
 )
 from emulator.services.dynamodb.keycondition import KeyQuery
 from emulator.services.dynamodb.models import Table
+from emulator.services.dynamodb.throughput import TableCapacity
 
 _TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]+$")
 
@@ -73,8 +74,21 @@ class DynamoDBBackend(Backend):
             created=self.cloud.clock.now(),
             table_id=str(uuid.UUID(int=self.cloud.next_id())),
         )
+        self._throughput(table)
         self.tables[name] = table
         return table
+
+    def _throughput(self, table: Table) -> None:
+        table.capacity = TableCapacity(
+            table.name,
+            clock=self.cloud.clock,
+            billing_mode="PAY_PER_REQUEST"
+            if table.billing_mode == "PAY_PER_REQUEST"
+            else "PROVISIONED",
+            read=table.read_capacity,
+            write=table.write_capacity,
+            arn=self.arn(f"table/{table.name}"),
+        )
 
     def table(self, name: str) -> Table:
         table = self.tables.get(name)
@@ -235,6 +249,7 @@ class DynamoDBBackend(Backend):
             for raw in data["items"]:
                 item = {name: av.from_json(value) for name, value in raw.items()}
                 table.put(table.key_of(item), item)
+            self._throughput(table)
             self.tables[table.name] = table
 
 

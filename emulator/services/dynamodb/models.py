@@ -31,6 +31,12 @@ class Table:
     order: SortedList = field(default_factory=SortedList)
     item_count: int = 0
     size_bytes: int = 0
+    #: The table's throughput (a ``throughput.TableCapacity``), made by the backend.
+    capacity: Any = None
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        return (self.hash_key, self.range_key) if self.range_key else (self.hash_key,)
 
     def key_of(self, item: Item) -> tuple[Any, Any]:
         hash_part = sort_key(item[self.hash_key])

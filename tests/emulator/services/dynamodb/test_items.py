@@ -235,10 +235,10 @@ def test_unsupported_parameters_are_refused_not_ignored(ddb: Any) -> None:
         ddb.put_item,
         TableName="Tab",
         Item={"pk": {"S": "x"}},
-        ConditionExpression="attribute_not_exists(pk)",
+        Expected={"pk": {"Exists": False}},
     )
     assert code == "NotSupportedByEmulator"
-    assert "ConditionExpression" in text
+    assert "Expected" in text and "expression form" in text
     assert "not supported by the emulator" in text
 
 

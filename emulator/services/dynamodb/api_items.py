@@ -1,0 +1,207 @@
+"""PutItem, GetItem, UpdateItem and DeleteItem: conditions, return values, capacity.
+
+The order of each write follows DynamoDB: the request is validated (expressions,
+placeholders, key, item size) before anything else; then the table admits the write or
+throttles it; a failed condition still consumes capacity; only then is the item stored.
+Nothing is stored half-way: the new item is complete before the table sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator import limits
+from emulator.services.base import require
+from emulator.services.dynamodb import attributes as av
+from emulator.services.dynamodb import capacity
+from emulator.services.dynamodb.attributes import Item
+from emulator.services.dynamodb.backend import (
+    DynamoDBBackend,
+    check_key_values,
+    checked_key,
+)
+from emulator.services.dynamodb.capacity import Consumption
+from emulator.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
+from emulator.services.dynamodb.expressions import Condition
+from emulator.services.dynamodb.models import Table
+from emulator.services.dynamodb.requests import (
+    Expressions,
+    accept,
+    capacity_mode,
+    on_condition_failure,
+    projected,
+    return_values,
+    with_capacity,
+)
+
+_WRITE = {
+    "TableName",
+    "ConditionExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValues",
+    "ReturnConsumedCapacity",
+    "ReturnItemCollectionMetrics",
+    "ReturnValuesOnConditionCheckFailure",
+}
+ACCEPTED = {
+    "PutItem": _WRITE | {"Item"},
+    "DeleteItem": _WRITE | {"Key"},
+    "UpdateItem": _WRITE | {"Key", "UpdateExpression"},
+    "GetItem": {
+        "TableName",
+        "Key",
+        "ConsistentRead",
+        "ProjectionExpression",
+        "ExpressionAttributeNames",
+        "ReturnConsumedCapacity",
+    },
+}
+CONDITION_FAILED = "The conditional request failed"
+
+
+def check_size(item: Item) -> None:
+    if av.item_size(item) > limits.value("dynamodb", "ItemSize"):
+        raise ValidationException("Item size has exceeded the maximum allowed size")
+
+
+def check_condition(condition: Condition | None, old: Item | None, on_failure: str) -> None:
+    """Raise ConditionalCheckFailedException (with the item when asked) if the test fails."""
+    if condition is None or condition.evaluate(old):
+        return
+    extra = {"Item": av.copy_item(old)} if on_failure == "ALL_OLD" and old is not None else {}
+    raise ConditionalCheckFailedException(CONDITION_FAILED, **extra)
+
+
+def admit_write(table: Table, units: float) -> None:
+    """The table's write capacity admits the write, or it is throttled (nothing stored)."""
+    table.capacity.consume_write(units)
+
+
+def put_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("PutItem", params, ACCEPTED["PutItem"])
+    require(params, "TableName", "Item")
+    choice = return_values(params, ("NONE", "ALL_OLD"))
+    on_failure = on_condition_failure(params)
+    mode = capacity_mode(params)
+    table = backend.table(params["TableName"])
+    request = Expressions(params)
+    condition = request.condition()
+    request.finish()
+    item = av.validate_item(params["Item"])
+    check_key_values(table, item, item_mode=True)
+    check_size(item)
+    old = table.get(table.key_of(item))
+    units = capacity.write_item_units(old, item)
+    admit_write(table, units)
+    check_condition(condition, old, on_failure)
+    backend.write(table, item)
+    answer: dict[str, Any] = {}
+    if choice == "ALL_OLD" and old is not None:
+        answer["Attributes"] = av.copy_item(old)
+    return _consumed(answer, mode, params["TableName"], write=units)
+
+
+def delete_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("DeleteItem", params, ACCEPTED["DeleteItem"])
+    require(params, "TableName", "Key")
+    choice = return_values(params, ("NONE", "ALL_OLD"))
+    on_failure = on_condition_failure(params)
+    mode = capacity_mode(params)
+    table = backend.table(params["TableName"])
+    request = Expressions(params)
+    condition = request.condition()
+    request.finish()
+    key = checked_key(table, params["Key"])
+    old = table.get(table.key_of(key))
+    units = capacity.write_item_units(old, None)
+    admit_write(table, units)
+    check_condition(condition, old, on_failure)
+    if old is not None:
+        backend.remove(table, key)
+    answer: dict[str, Any] = {}
+    if choice == "ALL_OLD" and old is not None:
+        answer["Attributes"] = av.copy_item(old)
+    return _consumed(answer, mode, params["TableName"], write=units)
+
+
+def update_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("UpdateItem", params, ACCEPTED["UpdateItem"])
+    require(params, "TableName", "Key")
+    choice = return_values(params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
+    on_failure = on_condition_failure(params)
+    mode = capacity_mode(params)
+    table = backend.table(params["TableName"])
+    request = Expressions(params)
+    update = request.update()
+    condition = request.condition()
+    request.finish()
+    key = checked_key(table, params["Key"])
+    old = table.get(table.key_of(key))
+    if update is None:
+        # An UpdateItem without an expression creates the item from its key alone.
+        result_item = old if old is not None else dict(key)
+        result = None
+    else:
+        result = update.apply(old if old is not None else dict(key), table.key_names)
+        result_item = result.item
+    check_size(result_item)
+    units = capacity.write_item_units(old, result_item)
+    admit_write(table, units)
+    check_condition(condition, old, on_failure)
+    backend.write(table, result_item)
+    answer: dict[str, Any] = {}
+    attributes: Item | None = None
+    if choice == "ALL_OLD":
+        attributes = old
+    elif choice == "ALL_NEW":
+        attributes = result_item
+    elif choice == "UPDATED_OLD" and result is not None and old is not None:
+        attributes = _only_old(result.updated_old(), old)
+    elif choice == "UPDATED_NEW" and result is not None:
+        attributes = result.updated_new()
+    if attributes:
+        answer["Attributes"] = av.copy_item(attributes)
+    return _consumed(answer, mode, params["TableName"], write=units)
+
+
+def _only_old(updated: Item, old: Item) -> Item:
+    """UPDATED_OLD names only attributes the item had before the update."""
+    return {name: value for name, value in updated.items() if name in old}
+
+
+def get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("GetItem", params, ACCEPTED["GetItem"])
+    require(params, "TableName", "Key")
+    mode = capacity_mode(params)
+    consistent = bool(params.get("ConsistentRead", False))
+    table = backend.table(params["TableName"])
+    request = Expressions(params)
+    projection = request.projection()
+    request.finish()
+    key = checked_key(table, params["Key"])
+    item = table.get(table.key_of(key))
+    units = capacity.get_item_units(item, consistent=consistent)
+    table.capacity.consume_read(units)
+    answer: dict[str, Any] = {}
+    if item is not None:
+        answer["Item"] = av.copy_item(projected(item, projection))
+    return _consumed(answer, mode, params["TableName"], read=units)
+
+
+def _consumed(
+    answer: dict[str, Any], mode: str, table_name: str, *, read: float = 0.0, write: float = 0.0
+) -> dict[str, Any]:
+    if mode == "NONE":
+        return answer
+    consumption = Consumption(table_name)
+    consumption.add(read, write)
+    return with_capacity(answer, mode, consumption)
+
+
+OPERATIONS = {
+    "PutItem": put_item,
+    "GetItem": get_item,
+    "UpdateItem": update_item,
+    "DeleteItem": delete_item,
+}
