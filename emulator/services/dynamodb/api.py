@@ -7,12 +7,10 @@ from typing import Any
 
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
-from emulator.services.dynamodb import api_items, keycondition
-from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb.backend import DynamoDBBackend, Page, project
+from emulator.services.dynamodb import api_items, api_reads
+from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.models import Table
-from emulator.services.dynamodb.reserved import RESERVED_WORDS
 
 #: Parameters each operation accepts; anything else is refused, never ignored.
 _ACCEPTED: dict[str, set[str]] = {
@@ -204,123 +202,11 @@ def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     return {"TableDescription": describe(table, backend, "DELETING")}
 
 
-def _projection(params: dict[str, Any], used: set[str] | None = None) -> list[str] | None:
-    expression = params.get("ProjectionExpression")
-    names = params.get("ExpressionAttributeNames") or {}
-    if expression is None:
-        return None
-    result = []
-    for raw in expression.split(","):
-        part = raw.strip()
-        if not part or any(c in part for c in ".[]"):
-            if part:
-                raise NotSupportedByEmulator("ProjectionExpression with nested paths")
-            raise ValidationException(
-                f'Invalid ProjectionExpression: Syntax error; token: "<EOF>", near: "{expression}"'
-            )
-        if part.startswith("#"):
-            if part not in names:
-                raise ValidationException(
-                    "Invalid ProjectionExpression: An expression attribute name used in the "
-                    f"document path is not defined; attribute name: {part}"
-                )
-            if used is not None:
-                used.add(part)
-            result.append(names[part])
-        else:
-            if part.upper() in RESERVED_WORDS:
-                raise ValidationException(
-                    "Invalid ProjectionExpression: Attribute name is a reserved keyword; "
-                    f"reserved keyword: {part}"
-                )
-            result.append(part)
-    if used is None:
-        _unused_names(names, {n for n in names if n in expression})
-    return result
-
-
-def _unused_names(names: dict[str, str], used: set[str]) -> None:
-    unused = sorted(set(names) - used)
-    if unused:
-        raise ValidationException(
-            f"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{', '.join(unused)}}}"
-        )
-
-
-def _page_answer(page: Page, params: dict[str, Any], names: list[str] | None) -> dict[str, Any]:
-    select = params.get("Select", "ALL_ATTRIBUTES")
-    if select not in ("ALL_ATTRIBUTES", "COUNT", "SPECIFIC_ATTRIBUTES"):
-        raise NotSupportedByEmulator(f"Select={select}")
-    if select == "SPECIFIC_ATTRIBUTES" and names is None:
-        raise ValidationException(
-            "1 validation error detected: SPECIFIC_ATTRIBUTES needs a ProjectionExpression"
-        )
-    answer: dict[str, Any] = {"Count": len(page.items), "ScannedCount": page.scanned}
-    if select != "COUNT":
-        answer["Items"] = [project(item, names) for item in page.items]
-    if page.last_key is not None:
-        answer["LastEvaluatedKey"] = page.last_key
-    return answer
-
-
-def _limit(params: dict[str, Any]) -> int | None:
-    limit = params.get("Limit")
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise ValidationException(
-            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
-            "constraint: Member must have value greater than or equal to 1"
-        )
-    return limit  # type: ignore[no-any-return]
-
-
-def query(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _accept("Query", params)
-    require(params, "TableName")
-    table = backend.table(params["TableName"])
-    if "KeyConditionExpression" not in params:
-        raise ValidationException(
-            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
-        )
-    names = params.get("ExpressionAttributeNames") or {}
-    values = {k: av.validate(v) for k, v in (params.get("ExpressionAttributeValues") or {}).items()}
-    schema = {"HASH": table.hash_key, **({"RANGE": table.range_key} if table.range_key else {})}
-    condition = keycondition.parse(
-        params["KeyConditionExpression"], schema, table.attribute_types, names, values
-    )
-    used_names = set(condition.used_names)
-    projection = _projection(params, used_names)
-    _unused_names(names, used_names)
-    unused_values = sorted(set(values) - condition.used_values)
-    if unused_values:
-        raise ValidationException(
-            "Value provided in ExpressionAttributeValues unused in expressions: "
-            f"keys: {{{', '.join(unused_values)}}}"
-        )
-    page = backend.query(
-        table,
-        condition,
-        forward=params.get("ScanIndexForward", True),
-        limit=_limit(params),
-        start_key=params.get("ExclusiveStartKey"),
-    )
-    return _page_answer(page, params, projection)
-
-
-def scan(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    _accept("Scan", params)
-    require(params, "TableName")
-    table = backend.table(params["TableName"])
-    projection = _projection(params)
-    page = backend.scan(table, limit=_limit(params), start_key=params.get("ExclusiveStartKey"))
-    return _page_answer(page, params, projection)
-
-
 OPERATIONS = {
     "CreateTable": create_table,
     "DescribeTable": describe_table,
     "ListTables": list_tables,
     "DeleteTable": delete_table,
     **api_items.OPERATIONS,
-    "Query": query,
-    "Scan": scan,
+    **api_reads.OPERATIONS,
 }

@@ -32,6 +32,8 @@ class Page:
     items: list[Item]
     scanned: int
     last_key: Item | None
+    #: Bytes of every item read (before any filter): what the page costs.
+    read_bytes: int = 0
 
 
 class DynamoDBBackend(Backend):
@@ -182,9 +184,16 @@ class DynamoDBBackend(Backend):
             keys = partition.irange(low, high, (True, high_inclusive), reverse=True)
         return self._page(table, ((k, partition[k]) for k in keys), condition, limit)
 
-    def scan(self, table: Table, *, limit: int | None, start_key: Item | None) -> Page:
+    def scan(
+        self,
+        table: Table,
+        *,
+        limit: int | None,
+        start_key: Item | None,
+        segment: tuple[int, int] | None = None,
+    ) -> Page:
         after = table.key_of(checked_key(table, start_key)) if start_key else None
-        pairs = ((key[1], item) for key, item in table.scan(after))
+        pairs = ((key[1], item) for key, item in table.scan(after, segment))
         return self._page(table, pairs, None, limit)
 
     def _page(
@@ -206,7 +215,7 @@ class DynamoDBBackend(Backend):
             if (limit is not None and len(items) >= limit) or read >= budget:
                 last = key_only(table, item)
                 break
-        return Page(items, len(items), last)
+        return Page(items, len(items), last, read)
 
     # -- state --------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:

@@ -78,13 +78,28 @@ class Table:
     def partition(self, hash_value: AttributeValue) -> SortedDict | None:
         return self.partitions.get((next(iter(hash_value)), sort_key(hash_value)))
 
-    def scan(self, after: tuple[Any, Any] | None = None) -> Iterator[tuple[tuple[Any, Any], Item]]:
-        """Items in scan order, starting after the key ``after`` (an ExclusiveStartKey)."""
-        if after is None:
-            positions = iter(self.order)
-        else:
+    def scan(
+        self, after: tuple[Any, Any] | None = None, segment: tuple[int, int] | None = None
+    ) -> Iterator[tuple[tuple[Any, Any], Item]]:
+        """Items in scan order, starting after the key ``after`` (an ExclusiveStartKey).
+
+        ``segment`` (number, total) keeps one part of a parallel scan: the partitions
+        whose hash falls in that share of the hash range, as DynamoDB divides a table.
+        """
+        low: Any = None
+        high: Any = None
+        if segment is not None:
+            number, total = segment
+            low = (format(number * 2**32 // total, "08x"),)
+            if number + 1 < total:
+                high = (format((number + 1) * 2**32 // total, "08x"),)
+        if after is not None:
             start = scan_position(after[0])
-            positions = self.order.irange(minimum=start)
+            low = start if low is None or start > low else low
+        if low is None and high is None:
+            positions: Any = iter(self.order)
+        else:
+            positions = self.order.irange(minimum=low, maximum=high, inclusive=(True, False))
         for position in positions:
             hash_part = position[1]
             partition = self.partitions[hash_part]

@@ -40,8 +40,9 @@ def test_key_condition(cloud: Cloud, case: dict[str, Any]) -> None:
     params: dict[str, Any] = {
         "TableName": "Cases",
         "KeyConditionExpression": case["expression"],
-        "ExpressionAttributeValues": case["values"],
     }
+    if case["values"]:  # an empty map is an error of its own
+        params["ExpressionAttributeValues"] = case["values"]
     if "names" in case:
         params["ExpressionAttributeNames"] = case["names"]
     ddb = cloud.client("dynamodb")

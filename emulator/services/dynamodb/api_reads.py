@@ -1,0 +1,216 @@
+"""Query and Scan: key conditions, filters, projections, Select, pages and parallel scans.
+
+A page is read first (up to ``Limit`` items, or 1 MB) and filtered afterwards, as on
+DynamoDB: a filter makes the answer smaller, never the read cheaper, which is why
+``Count`` can be less than ``ScannedCount`` and a page can come back empty with a
+``LastEvaluatedKey``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from emulator.services.base import require
+from emulator.services.dynamodb import attributes as av
+from emulator.services.dynamodb import capacity, keycondition
+from emulator.services.dynamodb.backend import DynamoDBBackend, Page
+from emulator.services.dynamodb.capacity import Consumption
+from emulator.services.dynamodb.errors import ValidationException
+from emulator.services.dynamodb.expressions import Condition, Projection
+from emulator.services.dynamodb.requests import (
+    Expressions,
+    accept,
+    capacity_mode,
+    projected,
+    with_capacity,
+)
+
+_READ = {
+    "TableName",
+    "Limit",
+    "ExclusiveStartKey",
+    "Select",
+    "ConsistentRead",
+    "ProjectionExpression",
+    "FilterExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnConsumedCapacity",
+}
+ACCEPTED = {
+    "Query": _READ | {"KeyConditionExpression", "ScanIndexForward"},
+    "Scan": _READ | {"Segment", "TotalSegments"},
+}
+_SELECT = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
+#: botocore's limit on TotalSegments.
+MAX_SEGMENTS = 1_000_000
+
+
+def _select(params: dict[str, Any], projection: Projection | None) -> str:
+    select = params.get("Select")
+    if select is None:
+        return "SPECIFIC_ATTRIBUTES" if projection is not None else "ALL_ATTRIBUTES"
+    if select not in _SELECT:
+        raise ValidationException(
+            f"1 validation error detected: Value '{select}' at 'select' failed to satisfy "
+            "constraint: Member must satisfy enum value set: "
+            "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"
+        )
+    if projection is not None and select != "SPECIFIC_ATTRIBUTES":
+        raise ValidationException(
+            f"Cannot specify the ProjectionExpression when choosing to get {select}"
+        )
+    if select == "ALL_PROJECTED_ATTRIBUTES":
+        raise ValidationException(
+            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
+        )
+    return str(select)
+
+
+def _limit(params: dict[str, Any]) -> int | None:
+    limit = params.get("Limit")
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValidationException(
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1"
+        )
+    return limit  # type: ignore[no-any-return]
+
+
+def _answer(
+    page: Page,
+    params: dict[str, Any],
+    select: str,
+    found: list[av.Item],
+    projection: Projection | None,
+) -> dict[str, Any]:
+    answer: dict[str, Any] = {"Count": len(found), "ScannedCount": page.scanned}
+    if select != "COUNT":
+        answer["Items"] = [av.copy_item(projected(item, projection)) for item in found]
+    if page.last_key is not None:
+        answer["LastEvaluatedKey"] = av.copy_item(page.last_key)
+    mode = capacity_mode(params)
+    if mode != "NONE":
+        consumption = Consumption(params["TableName"])
+        consumption.add(read=_units(page, params))
+        with_capacity(answer, mode, consumption)
+    return answer
+
+
+def _units(page: Page, params: dict[str, Any]) -> float:
+    return capacity.query_units((page.read_bytes,), consistent=bool(params.get("ConsistentRead")))
+
+
+def _filtered(page: Page, condition: Condition | None) -> list[av.Item]:
+    if condition is None:
+        return page.items
+    return [item for item in page.items if condition.evaluate(item)]
+
+
+def query(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("Query", params, ACCEPTED["Query"])
+    require(params, "TableName")
+    table = backend.table(params["TableName"])
+    if "KeyConditionExpression" not in params:
+        raise ValidationException(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified "
+            "in the request."
+        )
+    request = Expressions(params)
+    schema = {"HASH": table.hash_key, **({"RANGE": table.range_key} if table.range_key else {})}
+    key_condition = keycondition.parse(
+        params["KeyConditionExpression"],
+        schema,
+        table.attribute_types,
+        request.names,
+        request.values,
+    )
+    request.mark(set(key_condition.used_names), set(key_condition.used_values))
+    key_attributes = set(table.key_names)
+    condition = request.condition("FilterExpression", "FilterExpression")
+    if condition is not None:
+        _no_keys_in_filter(params["FilterExpression"], request, key_attributes)
+    projection = request.projection()
+    request.finish()
+    select = _select(params, projection)
+    page = backend.query(
+        table,
+        key_condition,
+        forward=params.get("ScanIndexForward", True),
+        limit=_limit(params),
+        start_key=params.get("ExclusiveStartKey"),
+    )
+    table.capacity.consume_read(_units(page, params))
+    return _answer(page, params, select, _filtered(page, condition), projection)
+
+
+_PATH_START = re.compile(r"(?<![.\w#:])(#?[A-Za-z_][A-Za-z0-9_]*)(?!\s*\()")
+_OPERATORS = {"AND", "OR", "NOT", "BETWEEN", "IN"}
+
+
+def _no_keys_in_filter(text: str, request: Expressions, keys: set[str]) -> None:
+    """A Query's filter may not name a key attribute (the key condition covers them)."""
+    named = {
+        request.names.get(word, word)
+        for word in _PATH_START.findall(text)
+        if word.upper() not in _OPERATORS
+    }
+    clash = sorted(named & keys)
+    if clash:
+        raise ValidationException(
+            "Filter Expression can only contain non-primary key attributes: "
+            f"Primary key attribute: {clash[0]}"
+        )
+
+
+def scan(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("Scan", params, ACCEPTED["Scan"])
+    require(params, "TableName")
+    table = backend.table(params["TableName"])
+    request = Expressions(params)
+    condition = request.condition("FilterExpression", "FilterExpression")
+    projection = request.projection()
+    request.finish()
+    select = _select(params, projection)
+    page = backend.scan(
+        table,
+        limit=_limit(params),
+        start_key=params.get("ExclusiveStartKey"),
+        segment=_segment(params),
+    )
+    table.capacity.consume_read(_units(page, params))
+    return _answer(page, params, select, _filtered(page, condition), projection)
+
+
+def _segment(params: dict[str, Any]) -> tuple[int, int] | None:
+    segment, total = params.get("Segment"), params.get("TotalSegments")
+    if segment is None and total is None:
+        return None
+    if segment is None or total is None:
+        missing, present = (
+            ("Segment", "TotalSegments")
+            if segment is None
+            else (
+                "TotalSegments",
+                "Segment",
+            )
+        )
+        raise ValidationException(
+            f"The {missing} parameter is required but was not present in the request when "
+            f"parameter {present} is present"
+        )
+    if not isinstance(total, int) or not 1 <= total <= MAX_SEGMENTS:
+        raise ValidationException(
+            f"1 validation error detected: Value '{total}' at 'totalSegments' failed to "
+            f"satisfy constraint: Member must have value less than or equal to {MAX_SEGMENTS}"
+        )
+    if not isinstance(segment, int) or not 0 <= segment < total:
+        raise ValidationException(
+            f"The Segment parameter is zero-based and must be less than parameter "
+            f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}"
+        )
+    return segment, total
+
+
+OPERATIONS = {"Query": query, "Scan": scan}
