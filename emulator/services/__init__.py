@@ -8,5 +8,6 @@ REGISTRY: dict[str, str] = {
     "dynamodb": "dynamodb",
     "lambda": "awslambda",
     "logs": "logs",
+    "s3": "s3",
     "sqs": "sqs",
 }

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
 from emulator.errors import ServiceError
-from emulator.wire import protocols
+from emulator.wire import protocols, restxml
 from emulator.wire.models import signing_names
 
 if TYPE_CHECKING:
@@ -67,6 +67,12 @@ class Gateway:
             return protocols.cbor_refusal()
         service, region = self._route(request)
         is_json = "x-amz-target" in request.headers
+        # rest-xml (S3) errors are XML documents, and a HEAD answer carries none.
+        xml_method = (
+            request.method
+            if service is not None and not is_json and restxml.serves(service)
+            else None
+        )
         try:
             if is_json:
                 call = protocols.decode_json(request)
@@ -75,6 +81,8 @@ class Gateway:
                     "cannot tell which service this request is for: sign it with SigV4 "
                     "(any credentials) so its credential scope names the service"
                 )
+            elif xml_method is not None:
+                call = restxml.decode(service, request, self.cloud.api(service))
             else:
                 call = protocols.decode_rest(service, request)
             result = self.cloud.dispatch(
@@ -82,16 +90,22 @@ class Gateway:
             )
             if is_json:
                 return protocols.encode_json(call, result)
+            if xml_method is not None:
+                return restxml.encode(call, result, xml_method)
             return protocols.encode_rest(call, result)
         except ServiceError as error:
-            return self._error(error, service, is_json)
+            return self._error(error, service, is_json, xml_method)
         except Exception as exc:
             log.error("gateway failure: %s", traceback.format_exc())
             failure = InternalFailure(f"the emulator failed on this request (our bug): {exc!r}")
-            return self._error(failure, service, is_json)
+            return self._error(failure, service, is_json, xml_method)
 
     @staticmethod
-    def _error(error: ServiceError, service: str | None, is_json: bool) -> protocols.Response:
+    def _error(
+        error: ServiceError, service: str | None, is_json: bool, xml_method: str | None = None
+    ) -> protocols.Response:
+        if xml_method is not None:
+            return restxml.error(error, xml_method)
         if is_json:
             return protocols.json_error(error, service)
         return protocols.rest_error(error)
@@ -123,7 +137,9 @@ def _handler_for(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.send_header("x-amzn-RequestId", request_id)
-            self.send_header("Content-Length", str(len(response.body)))
+            # A HEAD answer may state the length of what a GET would send.
+            if "Content-Length" not in response.headers:
+                self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             if response.body and self.command != "HEAD":
                 self.wfile.write(response.body)

@@ -1,0 +1,1 @@
+"""Amazon S3: general purpose buckets and their objects, path-style, without versioning."""
