@@ -8,6 +8,18 @@ DDB_QUOTAS = (
     "Service, account, and table quotas in Amazon DynamoDB — "
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html"
 )
+DDB_BATCH_WRITE = (
+    "BatchWriteItem — "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html"
+)
+DDB_BATCH_GET = (
+    "BatchGetItem — "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html"
+)
+DDB_TRANSACTIONS = (
+    "TransactWriteItems — "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html"
+)
 DDB_QUERY = "Query — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html"
 
 TABLE: tuple[Limit, ...] = (
@@ -45,4 +57,37 @@ TABLE: tuple[Limit, ...] = (
         adjustable=True,
     ),
     Limit("dynamodb", "ExpressionSize", 4096, "bytes", "An expression string", DDB_QUOTAS),
+    Limit(
+        "dynamodb",
+        "BatchWriteItems",
+        25,
+        "requests",
+        "Put and delete requests of one BatchWriteItem",
+        DDB_BATCH_WRITE,
+    ),
+    Limit("dynamodb", "BatchGetItems", 100, "items", "Keys of one BatchGetItem", DDB_BATCH_GET),
+    Limit(
+        "dynamodb",
+        "TransactionItems",
+        100,
+        "actions",
+        "Actions of one TransactWriteItems or TransactGetItems",
+        DDB_QUOTAS,
+    ),
+    Limit(
+        "dynamodb",
+        "TransactionSize",
+        4 * 1024 * 1024,
+        "bytes",
+        "Items of one transaction together",
+        DDB_QUOTAS,
+    ),
+    Limit(
+        "dynamodb",
+        "TransactionTokenSeconds",
+        600,
+        "seconds",
+        "How long a ClientRequestToken makes a TransactWriteItems idempotent",
+        DDB_TRANSACTIONS,
+    ),
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
-from emulator.services.dynamodb import api_items, api_reads
+from emulator.services.dynamodb import api_batch, api_items, api_reads, api_transactions
 from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.models import Table
@@ -209,4 +209,6 @@ OPERATIONS = {
     "DeleteTable": delete_table,
     **api_items.OPERATIONS,
     **api_reads.OPERATIONS,
+    **api_batch.OPERATIONS,
+    **api_transactions.OPERATIONS,
 }

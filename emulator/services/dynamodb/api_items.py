@@ -8,6 +8,7 @@ Nothing is stored half-way: the new item is complete before the table sees it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from emulator import limits
@@ -22,7 +23,7 @@ from emulator.services.dynamodb.backend import (
 )
 from emulator.services.dynamodb.capacity import Consumption
 from emulator.services.dynamodb.errors import ConditionalCheckFailedException, ValidationException
-from emulator.services.dynamodb.expressions import Condition
+from emulator.services.dynamodb.expressions import Condition, UpdateResult
 from emulator.services.dynamodb.models import Table
 from emulator.services.dynamodb.requests import (
     Expressions,
@@ -78,91 +79,136 @@ def admit_write(table: Table, units: float) -> None:
     table.capacity.consume_write(units)
 
 
+@dataclass
+class Write:
+    """One planned write: validated, its condition parsed, the new item built, not applied.
+
+    ``new`` is None for a delete; for a ConditionCheck it is the current item.
+    """
+
+    table: Table
+    key: Item
+    old: Item | None
+    new: Item | None
+    condition: Condition | None
+    on_failure: str
+    update: UpdateResult | None = None
+    stores: bool = True
+
+    @property
+    def units(self) -> float:
+        return capacity.write_item_units(self.old, self.new)
+
+    def apply(self, backend: DynamoDBBackend) -> None:
+        if not self.stores:
+            return
+        if self.new is None:
+            if self.old is not None:
+                backend.remove(self.table, self.key)
+        else:
+            backend.write(self.table, self.new)
+
+
+def plan_put(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
+    table = backend.table(spec["TableName"])
+    request = Expressions(spec)
+    condition = request.condition()
+    request.finish()
+    item = av.validate_item(spec["Item"])
+    check_key_values(table, item, item_mode=True)
+    check_size(item)
+    key = {name: item[name] for name in table.key_names}
+    old = table.get(table.key_of(item))
+    return Write(table, key, old, item, condition, on_condition_failure(spec))
+
+
+def plan_delete(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
+    table = backend.table(spec["TableName"])
+    request = Expressions(spec)
+    condition = request.condition()
+    request.finish()
+    key = checked_key(table, spec["Key"])
+    old = table.get(table.key_of(key))
+    return Write(table, key, old, None, condition, on_condition_failure(spec))
+
+
+def plan_update(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
+    table = backend.table(spec["TableName"])
+    request = Expressions(spec)
+    update = request.update()
+    condition = request.condition()
+    request.finish()
+    key = checked_key(table, spec["Key"])
+    old = table.get(table.key_of(key))
+    result = None
+    if update is None:
+        # An UpdateItem without an expression creates the item from its key alone.
+        new = old if old is not None else dict(key)
+    else:
+        result = update.apply(old if old is not None else dict(key), table.key_names)
+        new = result.item
+    check_size(new)
+    return Write(table, key, old, new, condition, on_condition_failure(spec), result)
+
+
+def plan_check(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
+    """A transaction's ConditionCheck: a condition on an item, nothing written."""
+    table = backend.table(spec["TableName"])
+    request = Expressions(spec)
+    condition = request.condition()
+    request.finish()
+    key = checked_key(table, spec["Key"])
+    old = table.get(table.key_of(key))
+    return Write(table, key, old, old, condition, on_condition_failure(spec), stores=False)
+
+
+def _write(
+    backend: DynamoDBBackend, params: dict[str, Any], plan: Write, choice: str
+) -> dict[str, Any]:
+    mode = capacity_mode(params)
+    units = plan.units
+    admit_write(plan.table, units)
+    check_condition(plan.condition, plan.old, plan.on_failure)
+    plan.apply(backend)
+    answer: dict[str, Any] = {}
+    attributes = _returned(plan, choice)
+    if attributes:
+        answer["Attributes"] = av.copy_item(attributes)
+    return _consumed(answer, mode, params["TableName"], write=units)
+
+
+def _returned(plan: Write, choice: str) -> Item | None:
+    if choice == "ALL_OLD":
+        return plan.old
+    if choice == "ALL_NEW":
+        return plan.new
+    result = plan.update
+    if choice == "UPDATED_OLD" and result is not None and plan.old is not None:
+        return _only_old(result.updated_old(), plan.old)
+    if choice == "UPDATED_NEW" and result is not None:
+        return result.updated_new()
+    return None
+
+
 def put_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     accept("PutItem", params, ACCEPTED["PutItem"])
     require(params, "TableName", "Item")
     choice = return_values(params, ("NONE", "ALL_OLD"))
-    on_failure = on_condition_failure(params)
-    mode = capacity_mode(params)
-    table = backend.table(params["TableName"])
-    request = Expressions(params)
-    condition = request.condition()
-    request.finish()
-    item = av.validate_item(params["Item"])
-    check_key_values(table, item, item_mode=True)
-    check_size(item)
-    old = table.get(table.key_of(item))
-    units = capacity.write_item_units(old, item)
-    admit_write(table, units)
-    check_condition(condition, old, on_failure)
-    backend.write(table, item)
-    answer: dict[str, Any] = {}
-    if choice == "ALL_OLD" and old is not None:
-        answer["Attributes"] = av.copy_item(old)
-    return _consumed(answer, mode, params["TableName"], write=units)
+    return _write(backend, params, plan_put(backend, params), choice)
 
 
 def delete_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     accept("DeleteItem", params, ACCEPTED["DeleteItem"])
     require(params, "TableName", "Key")
     choice = return_values(params, ("NONE", "ALL_OLD"))
-    on_failure = on_condition_failure(params)
-    mode = capacity_mode(params)
-    table = backend.table(params["TableName"])
-    request = Expressions(params)
-    condition = request.condition()
-    request.finish()
-    key = checked_key(table, params["Key"])
-    old = table.get(table.key_of(key))
-    units = capacity.write_item_units(old, None)
-    admit_write(table, units)
-    check_condition(condition, old, on_failure)
-    if old is not None:
-        backend.remove(table, key)
-    answer: dict[str, Any] = {}
-    if choice == "ALL_OLD" and old is not None:
-        answer["Attributes"] = av.copy_item(old)
-    return _consumed(answer, mode, params["TableName"], write=units)
+    return _write(backend, params, plan_delete(backend, params), choice)
 
 
 def update_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     accept("UpdateItem", params, ACCEPTED["UpdateItem"])
     require(params, "TableName", "Key")
     choice = return_values(params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
-    on_failure = on_condition_failure(params)
-    mode = capacity_mode(params)
-    table = backend.table(params["TableName"])
-    request = Expressions(params)
-    update = request.update()
-    condition = request.condition()
-    request.finish()
-    key = checked_key(table, params["Key"])
-    old = table.get(table.key_of(key))
-    if update is None:
-        # An UpdateItem without an expression creates the item from its key alone.
-        result_item = old if old is not None else dict(key)
-        result = None
-    else:
-        result = update.apply(old if old is not None else dict(key), table.key_names)
-        result_item = result.item
-    check_size(result_item)
-    units = capacity.write_item_units(old, result_item)
-    admit_write(table, units)
-    check_condition(condition, old, on_failure)
-    backend.write(table, result_item)
-    answer: dict[str, Any] = {}
-    attributes: Item | None = None
-    if choice == "ALL_OLD":
-        attributes = old
-    elif choice == "ALL_NEW":
-        attributes = result_item
-    elif choice == "UPDATED_OLD" and result is not None and old is not None:
-        attributes = _only_old(result.updated_old(), old)
-    elif choice == "UPDATED_NEW" and result is not None:
-        attributes = result.updated_new()
-    if attributes:
-        answer["Attributes"] = av.copy_item(attributes)
-    return _consumed(answer, mode, params["TableName"], write=units)
+    return _write(backend, params, plan_update(backend, params), choice)
 
 
 def _only_old(updated: Item, old: Item) -> Item:

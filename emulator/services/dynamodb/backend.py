@@ -44,6 +44,8 @@ class DynamoDBBackend(Backend):
         self.tables: dict[str, Table] = {}
         #: Every applied write, for streams, indexes, point-in-time recovery and TTL.
         self.changes = Feed()
+        #: TransactWriteItems client tokens: token -> (virtual time, request fingerprint).
+        self.transaction_tokens: dict[str, tuple[float, str]] = {}
 
     # -- tables -------------------------------------------------------------------------
     def create_table(

@@ -24,6 +24,20 @@ class ConditionalCheckFailedException(ServiceError):
     sender_fault = True
 
 
+class TransactionCanceledException(ServiceError):
+    """A transaction was cancelled; ``CancellationReasons`` says why, action by action."""
+
+    code = "TransactionCanceledException"
+    status = 400
+    sender_fault = True
+
+
+class IdempotentParameterMismatchException(ServiceError):
+    code = "IdempotentParameterMismatchException"
+    status = 400
+    sender_fault = True
+
+
 def invalid(detail: str) -> ValidationException:
     """AWS's most common wording for a bad parameter value."""
     return ValidationException(f"One or more parameter values were invalid: {detail}")

@@ -1,0 +1,212 @@
+"""TransactWriteItems and TransactGetItems: all or nothing, across items and tables.
+
+Every action is validated and planned first; then every condition is tested against the
+items as they are; only when all hold is any item written. A failure cancels the whole
+transaction with ``TransactionCanceledException``, whose ``CancellationReasons`` has one
+entry per action, in order (``None`` for the actions that were not at fault). A
+``ClientRequestToken`` makes the call idempotent for ten minutes: the same request again
+answers as the first did without writing anything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from emulator import limits
+from emulator.services.base import require
+from emulator.services.dynamodb import attributes as av
+from emulator.services.dynamodb import capacity
+from emulator.services.dynamodb.api_items import (
+    CONDITION_FAILED,
+    Write,
+    plan_check,
+    plan_delete,
+    plan_put,
+    plan_update,
+)
+from emulator.services.dynamodb.backend import DynamoDBBackend, checked_key
+from emulator.services.dynamodb.capacity import Consumption
+from emulator.services.dynamodb.errors import (
+    IdempotentParameterMismatchException,
+    TransactionCanceledException,
+    ValidationException,
+)
+from emulator.services.dynamodb.requests import Expressions, accept, capacity_mode, projected
+
+ACCEPTED = {
+    "TransactWriteItems": {
+        "TransactItems",
+        "ClientRequestToken",
+        "ReturnConsumedCapacity",
+        "ReturnItemCollectionMetrics",
+    },
+    "TransactGetItems": {"TransactItems", "ReturnConsumedCapacity"},
+}
+_PLANNERS = {
+    "ConditionCheck": (plan_check, ("TableName", "Key", "ConditionExpression")),
+    "Put": (plan_put, ("TableName", "Item")),
+    "Delete": (plan_delete, ("TableName", "Key")),
+    "Update": (plan_update, ("TableName", "Key", "UpdateExpression")),
+}
+_ACTION = {
+    "TableName",
+    "Key",
+    "Item",
+    "ConditionExpression",
+    "UpdateExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValuesOnConditionCheckFailure",
+}
+SAME_ITEM = "Transaction request cannot include multiple operations on one item"
+
+
+def _actions(params: dict[str, Any]) -> list[Any]:
+    actions = params["TransactItems"]
+    most = int(limits.value("dynamodb", "TransactionItems"))
+    if not isinstance(actions, list) or not 1 <= len(actions) <= most:
+        count = len(actions) if isinstance(actions, list) else 0
+        raise ValidationException(
+            f"1 validation error detected: Value '{count}' items at 'transactItems' failed to "
+            f"satisfy constraint: Member must have length less than or equal to {most}, "
+            "Member must have length greater than or equal to 1"
+        )
+    return actions
+
+
+def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("TransactWriteItems", params, ACCEPTED["TransactWriteItems"])
+    require(params, "TransactItems")
+    mode = capacity_mode(params)
+    actions = _actions(params)
+    token = params.get("ClientRequestToken")
+    ledger = backend.transaction_tokens
+    now = backend.cloud.clock.now()
+    fingerprint = _fingerprint(params)
+    if token is not None:
+        life = limits.value("dynamodb", "TransactionTokenSeconds")
+        for stale in [t for t, (when, _) in ledger.items() if now - when > life]:
+            del ledger[stale]
+        if token in ledger:
+            if ledger[token][1] != fingerprint:
+                raise IdempotentParameterMismatchException(
+                    "Specified client request token is already in use with different parameters"
+                )
+            # The same request again within ten minutes: success, nothing written again.
+            return {}
+    plans = [_plan(backend, action) for action in actions]
+    positions = set()
+    size = 0
+    for plan in plans:
+        position = (plan.table.name, plan.table.key_of(plan.key))
+        if position in positions:
+            raise ValidationException(SAME_ITEM)
+        positions.add(position)
+        size += av.item_size(plan.new or plan.key)
+    if size > limits.value("dynamodb", "TransactionSize"):
+        raise ValidationException("Transaction size has exceeded the maximum allowed size of 4 MB")
+    consumed: dict[str, Consumption] = {}
+    for plan in plans:
+        units = capacity.write_item_units(plan.old, plan.new, transactional=True)
+        consumed.setdefault(plan.table.name, Consumption(plan.table.name)).add(write=units)
+    for name, consumption in consumed.items():
+        backend.table(name).capacity.consume_write(consumption.write)
+    reasons = [_reason(plan) for plan in plans]
+    if any(reason["Code"] != "None" for reason in reasons):
+        codes = ", ".join(reason["Code"] for reason in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            CancellationReasons=reasons,
+        )
+    for plan in plans:
+        plan.apply(backend)
+    if token is not None:
+        ledger[token] = (now, fingerprint)
+    return _with_consumed({}, mode, consumed)
+
+
+def _plan(backend: DynamoDBBackend, action: Any) -> Write:
+    if not isinstance(action, dict) or len(action) != 1 or next(iter(action)) not in _PLANNERS:
+        raise ValidationException(
+            "Each item of TransactItems holds exactly one of ConditionCheck, Put, Delete or Update"
+        )
+    ((kind, spec),) = action.items()
+    planner, required = _PLANNERS[kind]
+    spec = spec or {}
+    accept(f"TransactWriteItems {kind}", spec, _ACTION)
+    require(spec, *required)
+    return planner(backend, spec)
+
+
+def _reason(plan: Write) -> dict[str, Any]:
+    if plan.condition is None or plan.condition.evaluate(plan.old):
+        return {"Code": "None"}
+    reason: dict[str, Any] = {"Code": "ConditionalCheckFailed", "Message": CONDITION_FAILED}
+    if plan.on_failure == "ALL_OLD" and plan.old is not None:
+        reason["Item"] = av.copy_item(plan.old)
+    return reason
+
+
+def _fingerprint(params: dict[str, Any]) -> str:
+    """What makes two requests with one token the same request."""
+    data = json.dumps(params.get("TransactItems"), sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def transact_get_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    accept("TransactGetItems", params, ACCEPTED["TransactGetItems"])
+    require(params, "TransactItems")
+    mode = capacity_mode(params)
+    actions = _actions(params)
+    reads = []
+    positions = set()
+    for action in actions:
+        if not isinstance(action, dict) or list(action) != ["Get"]:
+            raise ValidationException("Each item of TransactItems holds exactly one Get")
+        spec = action["Get"] or {}
+        accept(
+            "TransactGetItems Get",
+            spec,
+            {"TableName", "Key", "ProjectionExpression", "ExpressionAttributeNames"},
+        )
+        require(spec, "TableName", "Key")
+        table = backend.table(spec["TableName"])
+        request = Expressions(spec)
+        projection = request.projection()
+        request.finish()
+        key = checked_key(table, spec["Key"])
+        position = (table.name, table.key_of(key))
+        if position in positions:
+            raise ValidationException(SAME_ITEM)
+        positions.add(position)
+        reads.append((table, key, projection))
+    consumed: dict[str, Consumption] = {}
+    responses = []
+    for table, key, projection in reads:
+        item = table.get(table.key_of(key))
+        units = capacity.get_item_units(item, consistent=True, transactional=True)
+        consumed.setdefault(table.name, Consumption(table.name)).add(read=units)
+        responses.append(
+            {} if item is None else {"Item": av.copy_item(projected(item, projection))}
+        )
+    for name, consumption in consumed.items():
+        backend.table(name).capacity.consume_read(consumption.read)
+    return _with_consumed({"Responses": responses}, mode, consumed)
+
+
+def _with_consumed(
+    answer: dict[str, Any], mode: str, consumed: dict[str, Consumption]
+) -> dict[str, Any]:
+    if mode != "NONE" and consumed:
+        answer["ConsumedCapacity"] = [
+            shape for c in consumed.values() if (shape := c.response(mode, split=True)) is not None
+        ]
+    return answer
+
+
+OPERATIONS = {
+    "TransactWriteItems": transact_write_items,
+    "TransactGetItems": transact_get_items,
+}
