@@ -11,6 +11,11 @@ from emulator.services.dynamodb import api_batch, api_items, api_reads, api_tran
 from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.models import Table
+from emulator.services.dynamodb.throughput import (
+    BillingMode,
+    is_decrease,
+    validate_provisioned,
+)
 
 #: Parameters each operation accepts; anything else is refused, never ignored.
 _ACCEPTED: dict[str, set[str]] = {
@@ -22,6 +27,7 @@ _ACCEPTED: dict[str, set[str]] = {
         "ProvisionedThroughput",
     },
     "DescribeTable": {"TableName"},
+    "UpdateTable": {"TableName", "BillingMode", "ProvisionedThroughput"},
     "ListTables": {"ExclusiveStartTableName", "Limit"},
     "DeleteTable": {"TableName"},
     "PutItem": {
@@ -99,7 +105,9 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
         "TableStatus": status,
         "CreationDateTime": _timestamp(table.created),
         "ProvisionedThroughput": {
-            "NumberOfDecreasesToday": 0,
+            "NumberOfDecreasesToday": table.decrease_ledger.decreases_today(
+                backend.cloud.clock.now()
+            ),
             "ReadCapacityUnits": table.read_capacity,
             "WriteCapacityUnits": table.write_capacity,
         },
@@ -110,9 +118,12 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
         "DeletionProtectionEnabled": False,
     }
     if table.billing_mode == "PAY_PER_REQUEST":
+        switched = table.billing_ledger.last_update_to_pay_per_request
         description["BillingModeSummary"] = {
             "BillingMode": "PAY_PER_REQUEST",
-            "LastUpdateToPayPerRequestDateTime": _timestamp(table.created),
+            "LastUpdateToPayPerRequestDateTime": _timestamp(
+                table.created if switched is None else switched
+            ),
         }
     return description
 
@@ -195,6 +206,72 @@ def list_tables(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, A
     return answer
 
 
+def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """UpdateTable: provisioned throughput and billing mode, under AWS's quotas."""
+    _accept("UpdateTable", params)
+    require(params, "TableName")
+    table = backend.table(params["TableName"])
+    now = backend.cloud.clock.now()
+    mode = params.get("BillingMode", table.billing_mode)
+    throughput = params.get("ProvisionedThroughput")
+    if mode not in ("PROVISIONED", "PAY_PER_REQUEST"):
+        raise ValidationException(
+            f"1 validation error detected: Value '{mode}' at 'billingMode' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"
+        )
+    if mode == "PAY_PER_REQUEST" and throughput:
+        raise invalid(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
+        )
+    if mode != table.billing_mode:
+        if mode == "PROVISIONED" and not throughput:
+            raise ValidationException(
+                "One or more parameter values were invalid: ProvisionedThroughput must be "
+                "specified when BillingMode is PROVISIONED"
+            )
+        current: BillingMode = table.billing_mode  # type: ignore[assignment]
+        table.billing_ledger.check(current, mode, now)
+        read, write = _units(throughput) if throughput else (0, 0)
+        table.billing_ledger.record(current, mode, now)
+        table.billing_mode, table.read_capacity, table.write_capacity = mode, read, write
+        table.capacity.set_billing_mode(mode, read=read, write=write)
+    elif throughput:
+        if mode == "PAY_PER_REQUEST":
+            raise invalid(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
+            )
+        read, write = _units(throughput)
+        if (read, write) == (table.read_capacity, table.write_capacity):
+            raise ValidationException(
+                "The provisioned throughput for the table will not change. The requested "
+                "value equals the current value. Current ReadCapacityUnits provisioned for "
+                f"the table: {read}. Requested ReadCapacityUnits: {read}. Current "
+                f"WriteCapacityUnits provisioned for the table: {write}. Requested "
+                f"WriteCapacityUnits: {write}. Refer to the Amazon DynamoDB Developer Guide "
+                "for current limits and how to request higher limits."
+            )
+        decrease = is_decrease(table.read_capacity, table.write_capacity, read, write)
+        if decrease:
+            table.decrease_ledger.check(now)
+            table.decrease_ledger.record(now)
+        table.read_capacity, table.write_capacity = read, write
+        table.capacity.set_throughput(read=read, write=write)
+    else:
+        raise ValidationException(
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+        )
+    return {"TableDescription": describe(table, backend, "UPDATING")}
+
+
+def _units(throughput: dict[str, Any]) -> tuple[int, int]:
+    read, write = throughput.get("ReadCapacityUnits"), throughput.get("WriteCapacityUnits")
+    if not isinstance(read, int) or not isinstance(write, int):
+        raise invalid("ReadCapacityUnits and WriteCapacityUnits must both be given")
+    validate_provisioned(read, write)
+    return read, write
+
+
 def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     _accept("DeleteTable", params)
     require(params, "TableName")
@@ -205,6 +282,7 @@ def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
 OPERATIONS = {
     "CreateTable": create_table,
     "DescribeTable": describe_table,
+    "UpdateTable": update_table,
     "ListTables": list_tables,
     "DeleteTable": delete_table,
     **api_items.OPERATIONS,

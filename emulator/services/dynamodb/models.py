@@ -10,6 +10,7 @@ from typing import Any
 from sortedcontainers import SortedDict, SortedList
 
 from emulator.services.dynamodb.attributes import AttributeValue, Item, item_size, sort_key
+from emulator.services.dynamodb.throughput import BillingModeLedger, DecreaseLedger
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Table:
     size_bytes: int = 0
     #: The table's throughput (a ``throughput.TableCapacity``), made by the backend.
     capacity: Any = None
+    #: Provisioned decreases today, and switches to on-demand (quota ledgers).
+    decrease_ledger: DecreaseLedger = field(default_factory=DecreaseLedger)
+    billing_ledger: BillingModeLedger = field(default_factory=BillingModeLedger)
 
     @property
     def key_names(self) -> tuple[str, ...]:

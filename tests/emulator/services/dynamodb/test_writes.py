@@ -234,3 +234,48 @@ def test_provisioned_table_throttles_when_its_bucket_is_empty(cloud: Cloud) -> N
     cloud.clock.advance(10)  # ten seconds refill ten write units
     for n in range(10):
         ddb.put_item(TableName="Small", Item={"pk": {"S": f"later{n}"}})
+
+
+def test_update_table_changes_throughput_under_the_decrease_quota(cloud: Cloud) -> None:
+    ddb = cloud.client("dynamodb")
+    ddb.create_table(
+        TableName="Sized",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10},
+    )
+    for units in (9, 8, 7, 6):
+        ddb.update_table(
+            TableName="Sized",
+            ProvisionedThroughput={"ReadCapacityUnits": units, "WriteCapacityUnits": units},
+        )
+    described = ddb.describe_table(TableName="Sized")["Table"]["ProvisionedThroughput"]
+    assert described["NumberOfDecreasesToday"] == 4
+    error = _error(
+        ddb.update_table,
+        TableName="Sized",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    assert error.response["Error"]["Code"] == "LimitExceededException"
+    # Increases are never limited; after an hour one more decrease is allowed.
+    ddb.update_table(
+        TableName="Sized",
+        ProvisionedThroughput={"ReadCapacityUnits": 50, "WriteCapacityUnits": 50},
+    )
+    cloud.clock.advance(3600)
+    ddb.update_table(
+        TableName="Sized",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    same = _error(
+        ddb.update_table,
+        TableName="Sized",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )
+    assert same.response["Error"]["Message"].startswith(
+        "The provisioned throughput for the table will not change."
+    )
+    switched = ddb.update_table(TableName="Sized", BillingMode="PAY_PER_REQUEST")
+    assert switched["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    for n in range(200):  # on demand: no provisioned bucket to empty
+        ddb.put_item(TableName="Sized", Item={"pk": {"S": f"k{n}"}})
