@@ -49,7 +49,7 @@ def test_aws_commands_run_with_json_ints_and_booleans(console: Console) -> None:
         ("aws dynamodb put-item --table-name Notes --item {bad", "--item takes JSON"),
         ("aws dynamodb scan --table-name Notes --limit many", "takes a whole number"),
         ("aws dynamodb put-itme", "Did you mean 'put-item'?"),
-        ("aws dynamodb update-table --table-name Notes", "not supported by the emulator"),
+        ("aws dynamodb describe-limits", "not supported by the emulator"),
         ("aws s4 list", "unknown service 's4'"),
         ("aws", "usage: aws SERVICE OPERATION"),
         ("aws dynamodb scan --table-name Notes --bogus 1", "unknown option --bogus"),
