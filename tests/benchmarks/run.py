@@ -218,66 +218,10 @@ def _ops_per_second(action: Callable[[int], object], count: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def _dynamodb_workload(ddb: object, label: str) -> None:
-    client = ddb
-    client.create_table(  # type: ignore[attr-defined]
-        TableName="Bench",
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    payload = {"S": "x" * 150}
-    put = _ops_per_second(
-        lambda n: client.put_item(
-            TableName="Bench", Item={"pk": {"S": "p"}, "sk": {"S": f"{n:06d}"}, "data": payload}
-        ),  # type: ignore[attr-defined]
-        5000 if label == "serverlings" else 500,
-    )
-    get = _ops_per_second(
-        lambda n: client.get_item(
-            TableName="Bench", Key={"pk": {"S": "p"}, "sk": {"S": f"{n % 500:06d}"}}
-        ),  # type: ignore[attr-defined]
-        5000 if label == "serverlings" else 500,
-    )
-    query = _ops_per_second(
-        lambda n: client.query(  # type: ignore[attr-defined]
-            TableName="Bench",
-            KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
-            ExpressionAttributeValues={
-                ":p": {"S": "p"},
-                ":a": {"S": "000100"},
-                ":b": {"S": "000199"},
-            },
-        ),
-        500 if label == "serverlings" else 20,
-    )
-    print(
-        f"  {label:<14} PutItem {put:>9.0f}/s   GetItem {get:>9.0f}/s   Query(100 items) {query:>8.0f}/s"
-    )
-
-
 def bench_dynamodb() -> None:
-    from emulator import Cloud
+    from dynamodb_bench import run
 
-    print("dynamodb (in-process; targets come with the DynamoDB-in-depth issue)")
-    with Cloud() as cloud:
-        _dynamodb_workload(cloud.client("dynamodb"), "serverlings")
-    try:
-        import boto3
-        from moto import mock_aws
-    except ImportError:
-        print("  moto is not installed: pip install 'moto[dynamodb]' to compare")
-        return
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        _dynamodb_workload(boto3.client("dynamodb", region_name="us-east-1"), "moto")
+    run(_report)
 
 
 BENCHES = {

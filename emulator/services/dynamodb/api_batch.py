@@ -148,7 +148,7 @@ def batch_get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str
 
 
 def _shown(item: av.Item, projection: Projection | None) -> av.Item:
-    return av.copy_item(projected(item, projection))
+    return projected(item, projection)
 
 
 def _with_consumed(

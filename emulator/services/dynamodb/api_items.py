@@ -70,7 +70,7 @@ def check_condition(condition: Condition | None, old: Item | None, on_failure: s
     """Raise ConditionalCheckFailedException (with the item when asked) if the test fails."""
     if condition is None or condition.evaluate(old):
         return
-    extra = {"Item": av.copy_item(old)} if on_failure == "ALL_OLD" and old is not None else {}
+    extra = {"Item": old} if on_failure == "ALL_OLD" and old is not None else {}
     raise ConditionalCheckFailedException(CONDITION_FAILED, **extra)
 
 
@@ -106,7 +106,7 @@ class Write:
             if self.old is not None:
                 backend.remove(self.table, self.key)
         else:
-            backend.write(self.table, self.new)
+            backend.write(self.table, self.new, self.old)
 
 
 def plan_put(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
@@ -173,7 +173,7 @@ def _write(
     answer: dict[str, Any] = {}
     attributes = _returned(plan, choice)
     if attributes:
-        answer["Attributes"] = av.copy_item(attributes)
+        answer["Attributes"] = attributes
     return _consumed(answer, mode, params["TableName"], write=units)
 
 
@@ -231,7 +231,7 @@ def get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]
     table.capacity.consume_read(units)
     answer: dict[str, Any] = {}
     if item is not None:
-        answer["Item"] = av.copy_item(projected(item, projection))
+        answer["Item"] = projected(item, projection)
     return _consumed(answer, mode, params["TableName"], read=units)
 
 

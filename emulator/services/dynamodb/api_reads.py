@@ -87,9 +87,9 @@ def _answer(
 ) -> dict[str, Any]:
     answer: dict[str, Any] = {"Count": len(found), "ScannedCount": page.scanned}
     if select != "COUNT":
-        answer["Items"] = [av.copy_item(projected(item, projection)) for item in found]
+        answer["Items"] = [projected(item, projection) for item in found]
     if page.last_key is not None:
-        answer["LastEvaluatedKey"] = av.copy_item(page.last_key)
+        answer["LastEvaluatedKey"] = page.last_key
     mode = capacity_mode(params)
     if mode != "NONE":
         consumption = Consumption(params["TableName"])

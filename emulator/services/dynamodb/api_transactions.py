@@ -145,7 +145,7 @@ def _reason(plan: Write) -> dict[str, Any]:
         return {"Code": "None"}
     reason: dict[str, Any] = {"Code": "ConditionalCheckFailed", "Message": CONDITION_FAILED}
     if plan.on_failure == "ALL_OLD" and plan.old is not None:
-        reason["Item"] = av.copy_item(plan.old)
+        reason["Item"] = plan.old
     return reason
 
 
@@ -188,9 +188,7 @@ def transact_get_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict
         item = table.get(table.key_of(key))
         units = capacity.get_item_units(item, consistent=True, transactional=True)
         consumed.setdefault(table.name, Consumption(table.name)).add(read=units)
-        responses.append(
-            {} if item is None else {"Item": av.copy_item(projected(item, projection))}
-        )
+        responses.append({} if item is None else {"Item": projected(item, projection)})
     for name, consumption in consumed.items():
         backend.table(name).capacity.consume_read(consumption.read)
     return _with_consumed({"Responses": responses}, mode, consumed)

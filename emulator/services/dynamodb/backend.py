@@ -19,9 +19,11 @@ from emulator.services.dynamodb.errors import (
     invalid,
 )
 from emulator.services.dynamodb.keycondition import KeyQuery
-from emulator.services.dynamodb.models import Table
+from emulator.services.dynamodb.models import Table, unpack
 from emulator.services.dynamodb.throughput import TableCapacity
 
+#: ``write()`` was not told the item it replaces, so it reads it.
+UNREAD: Any = object()
 _TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]+$")
 
 
@@ -116,9 +118,16 @@ class DynamoDBBackend(Backend):
             raise ValidationException("Item size has exceeded the maximum allowed size")
         return self.write(table, item)
 
-    def write(self, table: Table, item: Item) -> Item | None:
-        """Store a validated item, telling the change feed; returns the item it replaced."""
-        old = table.put(table.key_of(item), item)
+    def write(self, table: Table, item: Item, old: Any = UNREAD) -> Item | None:
+        """Store a validated item, telling the change feed; returns the item it replaced.
+
+        A caller that has just read the item it replaces passes it as ``old``, sparing a
+        second read. The table keeps its own copy: ``item`` stays the caller's.
+        """
+        key = table.key_of(item)
+        if old is UNREAD:
+            old = table.get(key)
+        table.store(key, item)
         if self.changes.subscribers:
             self._publish(table, key_only(table, item), old, item, None)
         return old
@@ -167,7 +176,11 @@ class DynamoDBBackend(Backend):
         limit: int | None,
         start_key: Item | None,
     ) -> Page:
-        partition = table.partition(condition.partition)
+        if table.range_key is None:
+            found = table.stored(table.key_of({table.hash_key: condition.partition}))
+            pairs = [] if found is None else [(0, found)]
+            return self._page(table, pairs, None, limit)
+        partition = table.sort_range(condition.partition)
         if partition is None:
             return Page([], 0, None)
         low, high = condition.bounds()
@@ -195,7 +208,7 @@ class DynamoDBBackend(Backend):
         segment: tuple[int, int] | None = None,
     ) -> Page:
         after = table.key_of(checked_key(table, start_key)) if start_key else None
-        pairs = ((key[1], item) for key, item in table.scan(after, segment))
+        pairs = ((key[1], found) for key, found in table.scan_stored(after, segment))
         return self._page(table, pairs, None, limit)
 
     def _page(
@@ -205,15 +218,13 @@ class DynamoDBBackend(Backend):
         budget = limits.value("dynamodb", "PageSize")
         read = 0
         last: Item | None = None
-        for _, item in pairs:
-            if (
-                condition is not None
-                and table.range_key is not None
-                and not condition.matches_sort(item[table.range_key])
-            ):
+        sort_checked = condition is not None and table.range_key is not None
+        for _, found in pairs:
+            item = unpack(found)
+            if sort_checked and not condition.matches_sort(item[table.range_key]):  # type: ignore[union-attr, index]
                 continue
             items.append(item)
-            read += av.item_size(item)
+            read += found[1]
             if (limit is not None and len(items) >= limit) or read >= budget:
                 last = key_only(table, item)
                 break

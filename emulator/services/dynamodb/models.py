@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +27,9 @@ class Table:
     write_capacity: int
     created: float
     table_id: str
-    #: partition sort-key -> {range sort-key -> item}; a hash-only table uses None as range.
-    partitions: dict[Any, SortedDict] = field(default_factory=dict)
+    #: Hash sort-key -> {range sort-key -> stored item}, or for a table without a sort
+    #: key hash sort-key -> stored item (a sorted map per item would cost a kilobyte).
+    partitions: dict[Any, Any] = field(default_factory=dict)
     #: partitions in scan order: by a hash of the key, as DynamoDB spreads them.
     order: SortedList = field(default_factory=SortedList)
     item_count: int = 0
@@ -49,43 +51,77 @@ class Table:
         )  # one item per partition
         return (next(iter(item[self.hash_key])), hash_part), range_part
 
-    def get(self, key: tuple[Any, Any]) -> Item | None:
+    # -- stored items: (marshalled item, its size) -------------------------------------
+    def stored(self, key: tuple[Any, Any]) -> Stored | None:
         partition = self.partitions.get(key[0])
-        return None if partition is None else partition.get(key[1])
+        if partition is None or self.range_key is None:
+            return partition
+        return partition.get(key[1])  # type: ignore[no-any-return]
 
-    def put(self, key: tuple[Any, Any], item: Item) -> Item | None:
-        partition = self.partitions.get(key[0])
-        if partition is None:
-            partition = self.partitions[key[0]] = SortedDict()
-            self.order.add(scan_position(key[0]))
-        old = partition.get(key[1])
-        partition[key[1]] = item
+    def get(self, key: tuple[Any, Any]) -> Item | None:
+        """The item at ``key``, a fresh copy the caller may keep or change."""
+        found = self.stored(key)
+        return None if found is None else unpack(found)
+
+    def store(self, key: tuple[Any, Any], item: Item) -> None:
+        """Store ``item`` at ``key`` (replacing any item there)."""
+        entry = (marshal.dumps(item), item_size(item))
+        if self.range_key is None:
+            old = self.partitions.get(key[0])
+            if old is None:
+                self.order.add(scan_position(key[0]))
+            self.partitions[key[0]] = entry
+        else:
+            partition = self.partitions.get(key[0])
+            if partition is None:
+                partition = self.partitions[key[0]] = SortedDict()
+                self.order.add(scan_position(key[0]))
+            old = partition.get(key[1])
+            partition[key[1]] = entry
         if old is None:
             self.item_count += 1
         else:
-            self.size_bytes -= item_size(old)
-        self.size_bytes += item_size(item)
+            self.size_bytes -= old[1]
+        self.size_bytes += entry[1]
+
+    def put(self, key: tuple[Any, Any], item: Item) -> Item | None:
+        """Store ``item``; returns the item it replaced."""
+        old = self.get(key)
+        self.store(key, item)
         return old
 
     def delete(self, key: tuple[Any, Any]) -> Item | None:
-        partition = self.partitions.get(key[0])
-        if partition is None or key[1] not in partition:
+        found = self.stored(key)
+        if found is None:
             return None
-        old: Item = partition.pop(key[1])
-        if not partition:
+        if self.range_key is None:
             del self.partitions[key[0]]
             self.order.remove(scan_position(key[0]))
+        else:
+            partition = self.partitions[key[0]]
+            del partition[key[1]]
+            if not partition:
+                del self.partitions[key[0]]
+                self.order.remove(scan_position(key[0]))
         self.item_count -= 1
-        self.size_bytes -= item_size(old)
-        return old
+        self.size_bytes -= found[1]
+        return unpack(found)
 
-    def partition(self, hash_value: AttributeValue) -> SortedDict | None:
+    def sort_range(self, hash_value: AttributeValue) -> SortedDict | None:
+        """The stored items of one partition, by sort key (a table with a sort key)."""
         return self.partitions.get((next(iter(hash_value)), sort_key(hash_value)))
 
     def scan(
         self, after: tuple[Any, Any] | None = None, segment: tuple[int, int] | None = None
     ) -> Iterator[tuple[tuple[Any, Any], Item]]:
-        """Items in scan order, starting after the key ``after`` (an ExclusiveStartKey).
+        """Items in scan order (fresh copies), after the key ``after``; see ``scan_stored``."""
+        for key, found in self.scan_stored(after, segment):
+            yield key, unpack(found)
+
+    def scan_stored(
+        self, after: tuple[Any, Any] | None = None, segment: tuple[int, int] | None = None
+    ) -> Iterator[tuple[tuple[Any, Any], Stored]]:
+        """Stored items in scan order, starting after the key ``after`` (ExclusiveStartKey).
 
         ``segment`` (number, total) keeps one part of a parallel scan: the partitions
         whose hash falls in that share of the hash range, as DynamoDB divides a table.
@@ -94,9 +130,9 @@ class Table:
         high: Any = None
         if segment is not None:
             number, total = segment
-            low = (format(number * 2**32 // total, "08x"),)
+            low = (number * POSITIONS // total,)
             if number + 1 < total:
-                high = (format((number + 1) * 2**32 // total, "08x"),)
+                high = ((number + 1) * POSITIONS // total,)
         if after is not None:
             start = scan_position(after[0])
             low = start if low is None or start > low else low
@@ -104,9 +140,14 @@ class Table:
             positions: Any = iter(self.order)
         else:
             positions = self.order.irange(minimum=low, maximum=high, inclusive=(True, False))
+        hash_only = self.range_key is None
         for position in positions:
             hash_part = position[1]
             partition = self.partitions[hash_part]
+            if hash_only:
+                if after is None or hash_part != after[0]:
+                    yield (hash_part, 0), partition
+                continue
             if after is not None and hash_part == after[0]:
                 ranges = (
                     partition.irange(minimum=after[1], inclusive=(False, True))
@@ -119,7 +160,18 @@ class Table:
                 yield (hash_part, range_part), partition[range_part]
 
 
-def scan_position(hash_part: tuple[str, Any]) -> tuple[str, tuple[str, Any]]:
+#: A stored item: the marshalled attribute values and the item's size in bytes.
+Stored = tuple[bytes, int]
+#: Scan positions are the first 64 bits of a hash of the partition key.
+POSITIONS = 2**64
+
+
+def unpack(found: Stored) -> Item:
+    return marshal.loads(found[0])  # type: ignore[no-any-return]
+
+
+def scan_position(hash_part: tuple[str, Any]) -> tuple[int, tuple[str, Any]]:
     kind, value = hash_part
     raw = value if isinstance(value, bytes) else str(value).encode()
-    return hashlib.md5(kind.encode() + b":" + raw, usedforsecurity=False).hexdigest(), hash_part
+    digest = hashlib.md5(kind.encode() + b":" + raw, usedforsecurity=False).digest()
+    return int.from_bytes(digest[:8], "big"), hash_part
