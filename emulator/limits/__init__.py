@@ -17,6 +17,7 @@ _TABLE: tuple[Limit, ...] = (
     *awslambda.TABLE,
     *sqs.TABLE,
     *dynamodb.TABLE,
+    *dynamodb.STREAMS,
     *cloudwatch.TABLE,
 )
 

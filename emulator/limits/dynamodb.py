@@ -91,3 +91,52 @@ TABLE: tuple[Limit, ...] = (
         DDB_TRANSACTIONS,
     ),
 )
+
+STREAMS_PAGE = "Change data capture for DynamoDB Streams — https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
+GET_RECORDS = "GetRecords — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html"
+GET_ITERATOR = "GetShardIterator — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html"
+LIST_STREAMS = "ListStreams — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_ListStreams.html"
+
+#: DynamoDB Streams.
+STREAMS: tuple[Limit, ...] = (
+    Limit(
+        "dynamodb",
+        "StreamRetention",
+        24 * 3600,
+        "seconds",
+        "How long stream records are kept",
+        STREAMS_PAGE,
+    ),
+    Limit(
+        "dynamodb",
+        "StreamRecordsPerGetRecords",
+        1000,
+        "records",
+        "Records one GetRecords returns",
+        GET_RECORDS,
+    ),
+    Limit(
+        "dynamodb",
+        "StreamBytesPerGetRecords",
+        1024 * 1024,
+        "bytes",
+        "Data one GetRecords returns",
+        GET_RECORDS,
+    ),
+    Limit(
+        "dynamodb",
+        "ShardIteratorLifetime",
+        15 * 60,
+        "seconds",
+        "How long a shard iterator stays usable",
+        GET_ITERATOR,
+    ),
+    Limit(
+        "dynamodb",
+        "StreamsPerListStreams",
+        100,
+        "streams",
+        "Streams one ListStreams returns",
+        LIST_STREAMS,
+    ),
+)

@@ -106,7 +106,7 @@ def test_help_and_completions(console: Console, tmp_path: Path) -> None:
         "usage: aws lambda create-function" in console.run("help aws lambda create-function").text
     )
     assert console.completions("") == ["aws", "load", "cost", "zip", "ls", "cat", "clock", "help"]
-    assert console.completions("aws dyn") == ["dynamodb"]
+    assert console.completions("aws dyn") == ["dynamodb", "dynamodbstreams"]
     assert console.completions("aws dynamodb put") == ["put-item"]
     assert "--table-name" in console.completions("aws dynamodb put-item --ta")
     assert "--table-name" not in console.completions("aws dynamodb put-item --table-name T ")

@@ -7,7 +7,13 @@ from typing import Any
 
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
-from emulator.services.dynamodb import api_batch, api_items, api_reads, api_transactions
+from emulator.services.dynamodb import (
+    api_batch,
+    api_items,
+    api_reads,
+    api_transactions,
+    streams,
+)
 from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.models import Table
@@ -20,6 +26,7 @@ from emulator.services.dynamodb.throughput import (
 #: Parameters each operation accepts; anything else is refused, never ignored.
 _ACCEPTED: dict[str, set[str]] = {
     "CreateTable": {
+        "StreamSpecification",
         "TableName",
         "KeySchema",
         "AttributeDefinitions",
@@ -27,7 +34,7 @@ _ACCEPTED: dict[str, set[str]] = {
         "ProvisionedThroughput",
     },
     "DescribeTable": {"TableName"},
-    "UpdateTable": {"TableName", "BillingMode", "ProvisionedThroughput"},
+    "UpdateTable": {"TableName", "BillingMode", "ProvisionedThroughput", "StreamSpecification"},
     "ListTables": {"ExclusiveStartTableName", "Limit"},
     "DeleteTable": {"TableName"},
     "PutItem": {
@@ -117,6 +124,7 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
         "TableId": table.table_id,
         "DeletionProtectionEnabled": False,
     }
+    description.update(streams.describe(backend, table.name))
     if table.billing_mode == "PAY_PER_REQUEST":
         switched = table.billing_ledger.last_update_to_pay_per_request
         description["BillingModeSummary"] = {
@@ -177,8 +185,13 @@ def create_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
             f"1 validation error detected: Value '{mode}' at 'billingMode' failed to satisfy "
             "constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"
         )
+    stream = None
+    if params.get("StreamSpecification") is not None:
+        stream = streams.specification(params["StreamSpecification"], creating=True)
     ordered_types = {name: definitions[name] for name in names}
     table = backend.create_table(params["TableName"], key_schema, ordered_types, mode, read, write)
+    if stream is not None and stream[0] and stream[1] is not None:
+        streams.log_of(backend).enable(table.name, stream[1])
     return {"TableDescription": describe(table, backend, "CREATING")}
 
 
@@ -214,6 +227,16 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     now = backend.cloud.clock.now()
     mode = params.get("BillingMode", table.billing_mode)
     throughput = params.get("ProvisionedThroughput")
+    stream = params.get("StreamSpecification")
+    if stream is not None:
+        enabled, view = streams.specification(stream, creating=False)
+        log = streams.log_of(backend)
+        if enabled and view is not None:
+            log.enable(table.name, view)
+        else:
+            log.disable(table.name)
+        if "BillingMode" not in params and not throughput:
+            return {"TableDescription": describe(table, backend, "UPDATING")}
     if mode not in ("PROVISIONED", "PAY_PER_REQUEST"):
         raise ValidationException(
             f"1 validation error detected: Value '{mode}' at 'billingMode' failed to satisfy "
@@ -275,8 +298,9 @@ def _units(throughput: dict[str, Any]) -> tuple[int, int]:
 def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     _accept("DeleteTable", params)
     require(params, "TableName")
-    table = backend.delete_table(params["TableName"])
-    return {"TableDescription": describe(table, backend, "DELETING")}
+    answer = describe(backend.table(params["TableName"]), backend, "DELETING")
+    backend.delete_table(params["TableName"])
+    return {"TableDescription": answer}
 
 
 OPERATIONS = {

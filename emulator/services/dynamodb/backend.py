@@ -10,6 +10,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
+from emulator.services.dynamodb import streams
 from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
@@ -107,6 +108,7 @@ class DynamoDBBackend(Backend):
     def delete_table(self, name: str) -> Table:
         table = self.table(name)
         del self.tables[name]
+        streams.table_deleted(self, name)
         return table
 
     # -- items --------------------------------------------------------------------------
@@ -234,6 +236,7 @@ class DynamoDBBackend(Backend):
     def snapshot(self) -> dict[str, Any]:
         return {
             "sequence": self.changes.sequence,
+            "streams": streams.snapshot(self),
             "tables": [
                 {
                     "name": t.name,
@@ -273,6 +276,7 @@ class DynamoDBBackend(Backend):
                 table.put(table.key_of(item), item)
             self._throughput(table)
             self.tables[table.name] = table
+        streams.load(self, state.get("streams"))
 
 
 def check_table_name(name: Any) -> None:
