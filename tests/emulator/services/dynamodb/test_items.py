@@ -238,7 +238,8 @@ def test_unsupported_parameters_are_refused_not_ignored(ddb: Any) -> None:
         Expected={"pk": {"Exists": False}},
     )
     assert code == "NotSupportedByEmulator"
-    assert "Expected" in text and "expression form" in text
+    assert "Expected" in text
+    assert "expression form" in text
     assert "not supported by the emulator" in text
 
 

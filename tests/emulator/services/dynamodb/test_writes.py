@@ -215,6 +215,15 @@ def test_consumed_capacity_follows_item_sizes(ddb: Any) -> None:
     assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
+def _write_until_refused(ddb: Any, most: int) -> tuple[int, ClientError | None]:
+    for n in range(most):
+        try:
+            ddb.put_item(TableName="Small", Item={"pk": {"S": f"k{n}"}})
+        except ClientError as error:
+            return n, error
+    return most, None
+
+
 def test_provisioned_table_throttles_when_its_bucket_is_empty(cloud: Cloud) -> None:
     ddb = cloud.client("dynamodb")
     ddb.create_table(
@@ -223,12 +232,9 @@ def test_provisioned_table_throttles_when_its_bucket_is_empty(cloud: Cloud) -> N
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
     )
-    written = 0
-    with pytest.raises(ClientError) as caught:
-        for n in range(50):
-            ddb.put_item(TableName="Small", Item={"pk": {"S": f"k{n}"}})
-            written += 1
-    assert caught.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    written, refusal = _write_until_refused(ddb, 50)
+    assert refusal is not None
+    assert refusal.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
     assert written < 50
     assert ddb.describe_table(TableName="Small")["Table"]["ItemCount"] == written
     cloud.clock.advance(10)  # ten seconds refill ten write units
