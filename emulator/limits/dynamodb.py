@@ -59,6 +59,15 @@ TABLE: tuple[Limit, ...] = (
     Limit("dynamodb", "ExpressionSize", 4096, "bytes", "An expression string", DDB_QUOTAS),
     Limit(
         "dynamodb",
+        "GlobalSecondaryIndexesPerTable",
+        20,
+        "indexes",
+        "Global secondary indexes of one table",
+        DDB_QUOTAS,
+        adjustable=True,
+    ),
+    Limit(
+        "dynamodb",
         "BatchWriteItems",
         25,
         "requests",

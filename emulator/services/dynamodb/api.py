@@ -16,7 +16,9 @@ from emulator.services.dynamodb import (
 )
 from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.errors import ValidationException, invalid
+from emulator.services.dynamodb.index_requests import parse_create_table
 from emulator.services.dynamodb.models import Table
+from emulator.services.dynamodb.table_indexes import TableIndexes
 from emulator.services.dynamodb.throughput import (
     BillingMode,
     is_decrease,
@@ -26,6 +28,8 @@ from emulator.services.dynamodb.throughput import (
 #: Parameters each operation accepts; anything else is refused, never ignored.
 _ACCEPTED: dict[str, set[str]] = {
     "CreateTable": {
+        "GlobalSecondaryIndexes",
+        "LocalSecondaryIndexes",
         "StreamSpecification",
         "TableName",
         "KeySchema",
@@ -34,7 +38,14 @@ _ACCEPTED: dict[str, set[str]] = {
         "ProvisionedThroughput",
     },
     "DescribeTable": {"TableName"},
-    "UpdateTable": {"TableName", "BillingMode", "ProvisionedThroughput", "StreamSpecification"},
+    "UpdateTable": {
+        "TableName",
+        "BillingMode",
+        "ProvisionedThroughput",
+        "StreamSpecification",
+        "GlobalSecondaryIndexUpdates",
+        "AttributeDefinitions",
+    },
     "ListTables": {"ExclusiveStartTableName", "Limit"},
     "DeleteTable": {"TableName"},
     "PutItem": {
@@ -125,6 +136,8 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
         "DeletionProtectionEnabled": False,
     }
     description.update(streams.describe(backend, table.name))
+    if table.indexes:
+        description.update(table.indexes.describe(description["TableArn"]))
     if table.billing_mode == "PAY_PER_REQUEST":
         switched = table.billing_ledger.last_update_to_pay_per_request
         description["BillingModeSummary"] = {
@@ -157,14 +170,15 @@ def create_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
             )
         definitions[definition.get("AttributeName")] = kind
     names = [name for name, _ in key_schema]
-    if len(definitions) != len(names):
-        raise invalid(
-            "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
-        )
-    if set(names) != set(definitions):
+    with_indexes = "GlobalSecondaryIndexes" in params or "LocalSecondaryIndexes" in params
+    if not set(names) <= set(definitions):
         raise invalid(
             f"Some index key attributes are not defined in AttributeDefinitions. Keys: {names}, "
             f"AttributeDefinitions: {list(definitions)}"
+        )
+    if not with_indexes and len(definitions) != len(names):
+        raise invalid(
+            "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
         )
     mode = params.get("BillingMode", "PROVISIONED")
     throughput = params.get("ProvisionedThroughput")
@@ -188,8 +202,22 @@ def create_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     stream = None
     if params.get("StreamSpecification") is not None:
         stream = streams.specification(params["StreamSpecification"], creating=True)
+    specs = []
+    if with_indexes:
+        specs = parse_create_table(
+            params.get("GlobalSecondaryIndexes"),
+            params.get("LocalSecondaryIndexes"),
+            table_hash=names[0],
+            table_range=names[1] if len(names) > 1 else None,
+            definitions=definitions,
+            billing_mode=mode,
+            max_global=int(backend.cloud.quota("dynamodb", "GlobalSecondaryIndexesPerTable")),
+        )
     ordered_types = {name: definitions[name] for name in names}
-    table = backend.create_table(params["TableName"], key_schema, ordered_types, mode, read, write)
+    ordered_types.update(definitions)
+    table = backend.create_table(
+        params["TableName"], key_schema, ordered_types, mode, read, write, indexes=specs
+    )
     if stream is not None and stream[0] and stream[1] is not None:
         streams.log_of(backend).enable(table.name, stream[1])
     return {"TableDescription": describe(table, backend, "CREATING")}
@@ -227,6 +255,10 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     now = backend.cloud.clock.now()
     mode = params.get("BillingMode", table.billing_mode)
     throughput = params.get("ProvisionedThroughput")
+    if params.get("GlobalSecondaryIndexUpdates") is not None:
+        _update_indexes(backend, table, params, mode)
+        if "BillingMode" not in params and not throughput and "StreamSpecification" not in params:
+            return {"TableDescription": describe(table, backend, "UPDATING")}
     stream = params.get("StreamSpecification")
     if stream is not None:
         enabled, view = streams.specification(stream, creating=False)
@@ -285,6 +317,41 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
             "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
         )
     return {"TableDescription": describe(table, backend, "UPDATING")}
+
+
+def _update_indexes(
+    backend: DynamoDBBackend, table: Table, params: dict[str, Any], mode: str
+) -> None:
+    """Add, remove or resize a global secondary index (one add or remove per call).
+
+    A new index is backfilled from the table's items at once: the emulator does not make
+    you wait for the backfill, which on AWS takes longer the larger the table.
+    """
+    if table.indexes is None:
+        table.indexes = TableIndexes.for_table(table, [])
+    definitions = {
+        d.get("AttributeName"): d.get("AttributeType")
+        for d in params.get("AttributeDefinitions") or []
+    }
+    plan = table.indexes.plan(
+        params["GlobalSecondaryIndexUpdates"],
+        definitions=definitions or None,
+        billing_mode=mode,
+        max_global=int(backend.cloud.quota("dynamodb", "GlobalSecondaryIndexesPerTable")),
+    )
+    if plan.create is not None:
+        spec = plan.create
+        table.indexes.add_global(spec, (item for _, item in table.scan()), status="ACTIVE")
+        table.attribute_types.update(spec.types)
+        table.capacity.add_global_index(
+            spec.name, read=spec.read_capacity, write=spec.write_capacity
+        )
+    if plan.delete is not None:
+        table.indexes.remove_global(plan.delete)
+        table.capacity.remove_global_index(plan.delete)
+    for name, (read, write) in plan.throughput.items():
+        table.indexes.set_throughput(name, read, write)
+        table.capacity.set_throughput(read=read, write=write, index=name)
 
 
 def _units(throughput: dict[str, Any]) -> tuple[int, int]:

@@ -99,6 +99,35 @@ class Write:
     def units(self) -> float:
         return capacity.write_item_units(self.old, self.new)
 
+    def index_units(self, *, transactional: bool = False) -> tuple[float, dict[str, float]]:
+        """Write units on local indexes (paid by the table) and on each global index."""
+        indexes = self.table.indexes
+        if not indexes or not self.stores:
+            return 0.0, {}
+        keys = self.table.key_names
+        local = 0.0
+        global_units: dict[str, float] = {}
+        for index in indexes:
+            units = capacity.index_write_units(
+                self.old, self.new, keys, index.spec, transactional=transactional
+            )
+            if index.spec.is_global:
+                if units:
+                    global_units[index.spec.name] = units
+            else:
+                local += units
+        return local, global_units
+
+    def check_indexes(self) -> None:
+        """Index keys of the right type and size, and LSI item collections within 10 GB."""
+        indexes = self.table.indexes
+        if not indexes or not self.stores:
+            return
+        if self.new is not None:
+            indexes.check_write(self.new)
+        if indexes.local_indexes:
+            indexes.check_collection(self.old, self.new)
+
     def apply(self, backend: DynamoDBBackend) -> None:
         if not self.stores:
             return
@@ -107,6 +136,11 @@ class Write:
                 backend.remove(self.table, self.key)
         else:
             backend.write(self.table, self.new, self.old)
+
+
+def _checked(plan: Write) -> Write:
+    plan.check_indexes()
+    return plan
 
 
 def plan_put(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
@@ -119,7 +153,7 @@ def plan_put(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
     check_size(item)
     key = {name: item[name] for name in table.key_names}
     old = table.get(table.key_of(item))
-    return Write(table, key, old, item, condition, on_condition_failure(spec))
+    return _checked(Write(table, key, old, item, condition, on_condition_failure(spec)))
 
 
 def plan_delete(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
@@ -129,7 +163,7 @@ def plan_delete(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
     request.finish()
     key = checked_key(table, spec["Key"])
     old = table.get(table.key_of(key))
-    return Write(table, key, old, None, condition, on_condition_failure(spec))
+    return _checked(Write(table, key, old, None, condition, on_condition_failure(spec)))
 
 
 def plan_update(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
@@ -148,7 +182,7 @@ def plan_update(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
         result = update.apply(old if old is not None else dict(key), table.key_names)
         new = result.item
     check_size(new)
-    return Write(table, key, old, new, condition, on_condition_failure(spec), result)
+    return _checked(Write(table, key, old, new, condition, on_condition_failure(spec), result))
 
 
 def plan_check(backend: DynamoDBBackend, spec: dict[str, Any]) -> Write:
@@ -167,14 +201,30 @@ def _write(
 ) -> dict[str, Any]:
     mode = capacity_mode(params)
     units = plan.units
-    admit_write(plan.table, units)
+    local, global_units = plan.index_units()
+    plan.table.capacity.consume_write(units + local, global_units)
     check_condition(plan.condition, plan.old, plan.on_failure)
     plan.apply(backend)
     answer: dict[str, Any] = {}
     attributes = _returned(plan, choice)
     if attributes:
         answer["Attributes"] = attributes
-    return _consumed(answer, mode, params["TableName"], write=units)
+    if mode == "NONE":
+        return answer
+    consumption = Consumption(params["TableName"])
+    consumption.add(write=units)
+    for index in plan.table.indexes or ():
+        name = index.spec.name
+        if index.spec.is_global and name in global_units:
+            consumption.add_global(name, write=global_units[name])
+        elif not index.spec.is_global and local:
+            consumption.add_local(
+                name,
+                write=capacity.index_write_units(
+                    plan.old, plan.new, plan.table.key_names, index.spec
+                ),
+            )
+    return with_capacity(answer, mode, consumption)
 
 
 def _returned(plan: Write, choice: str) -> Item | None:

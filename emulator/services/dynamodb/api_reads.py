@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from emulator import limits
+from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
 from emulator.services.dynamodb import attributes as av
 from emulator.services.dynamodb import capacity, keycondition
 from emulator.services.dynamodb.backend import DynamoDBBackend, Page
 from emulator.services.dynamodb.capacity import Consumption
-from emulator.services.dynamodb.errors import ValidationException
+from emulator.services.dynamodb.errors import ValidationException, invalid
 from emulator.services.dynamodb.expressions import Condition, Projection
+from emulator.services.dynamodb.index_specs import CONSISTENT_READ_ON_GSI
+from emulator.services.dynamodb.indexes import SecondaryIndex, no_such_index
+from emulator.services.dynamodb.models import Table
 from emulator.services.dynamodb.requests import (
     Expressions,
     accept,
@@ -39,18 +44,23 @@ _READ = {
     "ReturnConsumedCapacity",
 }
 ACCEPTED = {
-    "Query": _READ | {"KeyConditionExpression", "ScanIndexForward"},
-    "Scan": _READ | {"Segment", "TotalSegments"},
+    "Query": _READ | {"KeyConditionExpression", "ScanIndexForward", "IndexName"},
+    "Scan": _READ | {"Segment", "TotalSegments", "IndexName"},
 }
 _SELECT = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 #: botocore's limit on TotalSegments.
 MAX_SEGMENTS = 1_000_000
 
 
-def _select(params: dict[str, Any], projection: Projection | None) -> str:
+def _select(
+    params: dict[str, Any], projection: Projection | None, index: SecondaryIndex | None = None
+) -> str:
     select = params.get("Select")
     if select is None:
-        return "SPECIFIC_ATTRIBUTES" if projection is not None else "ALL_ATTRIBUTES"
+        if projection is not None:
+            return "SPECIFIC_ATTRIBUTES"
+        # An index is read for its projected attributes unless asked otherwise.
+        return "ALL_PROJECTED_ATTRIBUTES" if index is not None else "ALL_ATTRIBUTES"
     if select not in _SELECT:
         raise ValidationException(
             f"1 validation error detected: Value '{select}' at 'select' failed to satisfy "
@@ -61,9 +71,19 @@ def _select(params: dict[str, Any], projection: Projection | None) -> str:
         raise ValidationException(
             f"Cannot specify the ProjectionExpression when choosing to get {select}"
         )
-    if select == "ALL_PROJECTED_ATTRIBUTES":
+    if select == "ALL_PROJECTED_ATTRIBUTES" and index is None:
         raise ValidationException(
             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"
+        )
+    if (
+        select == "ALL_ATTRIBUTES"
+        and index is not None
+        and index.spec.is_global
+        and index.spec.projection != "ALL"
+    ):
+        raise invalid(
+            f"Select type ALL_ATTRIBUTES is not supported for global secondary index "
+            f"{index.spec.name} because its projection type is not ALL"
         )
     return str(select)
 
@@ -118,22 +138,37 @@ def query(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
             "in the request."
         )
     request = Expressions(params)
-    schema = {"HASH": table.hash_key, **({"RANGE": table.range_key} if table.range_key else {})}
+    index = _index(backend, table, params)
+    if index is None:
+        schema = {"HASH": table.hash_key, **({"RANGE": table.range_key} if table.range_key else {})}
+        types = table.attribute_types
+        key_attributes = set(table.key_names)
+    else:
+        spec = index.spec
+        schema = {"HASH": spec.hash_key, **({"RANGE": spec.range_key} if spec.range_key else {})}
+        types = spec.types
+        key_attributes = {spec.hash_key, *([spec.range_key] if spec.range_key else [])}
     key_condition = keycondition.parse(
         params["KeyConditionExpression"],
         schema,
-        table.attribute_types,
+        types,
         request.names,
         request.values,
     )
     request.mark(set(key_condition.used_names), set(key_condition.used_values))
-    key_attributes = set(table.key_names)
     condition = request.condition("FilterExpression", "FilterExpression")
     if condition is not None:
         _no_keys_in_filter(params["FilterExpression"], request, key_attributes)
     projection = request.projection()
     request.finish()
-    select = _select(params, projection)
+    select = _select(params, projection, index)
+    if index is not None:
+        entries = index.query(
+            key_condition,
+            forward=params.get("ScanIndexForward", True),
+            start_key=params.get("ExclusiveStartKey"),
+        )
+        return _index_answer(table, index, entries, params, select, condition, projection)
     page = backend.query(
         table,
         key_condition,
@@ -143,6 +178,73 @@ def query(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     )
     table.capacity.consume_read(_units(page, params))
     return _answer(page, params, select, _filtered(page, condition), projection)
+
+
+def _index(backend: DynamoDBBackend, table: Table, params: dict[str, Any]) -> SecondaryIndex | None:
+    """The index a Query or Scan names, ready to read (or None for the table itself)."""
+    name = params.get("IndexName")
+    if name is None:
+        return None
+    index = table.indexes.get(name) if table.indexes else None
+    if index is None:
+        raise no_such_index(name)
+    if index.spec.is_global and params.get("ConsistentRead"):
+        raise ValidationException(CONSISTENT_READ_ON_GSI)
+    index.check_readable()
+    table.indexes.settle(backend.cloud.clock.now())
+    return index
+
+
+def _index_answer(
+    table: Table,
+    index: SecondaryIndex,
+    entries: Any,
+    params: dict[str, Any],
+    select: str,
+    condition: Condition | None,
+    projection: Projection | None,
+) -> dict[str, Any]:
+    """One page of an index: entries read up to Limit or 1 MB, then filtered."""
+    limit = _limit(params)
+    budget = limits.value("dynamodb", "PageSize")
+    read: list[av.Item] = []
+    size = 0
+    last = None
+    for _, entry in entries:
+        read.append(entry)
+        size += av.item_size(entry)
+        if (limit is not None and len(read) >= limit) or size >= budget:
+            last = index.last_key(entry)
+            break
+    fetched: list[int] = []
+    if select == "ALL_ATTRIBUTES" and index.spec.projection != "ALL":
+        # A local index fetches what it does not project from the table, at a cost.
+        full = [table.get(table.key_of(entry)) or entry for entry in read]
+        fetched = [av.item_size(item) for item in full]
+        read = full
+    found = [entry for entry in read if condition is None or condition.evaluate(entry)]
+    consistent = bool(params.get("ConsistentRead"))
+    units = capacity.read_units(size, consistent=consistent) + sum(
+        capacity.read_units(one, consistent=consistent) for one in fetched
+    )
+    if index.spec.is_global:
+        table.capacity.consume_read(units, index.spec.name)
+    else:
+        table.capacity.consume_read(units)
+    answer: dict[str, Any] = {"Count": len(found), "ScannedCount": len(read)}
+    if select != "COUNT":
+        answer["Items"] = [av.copy_item(projected(entry, projection)) for entry in found]
+    if last is not None:
+        answer["LastEvaluatedKey"] = last
+    mode = capacity_mode(params)
+    if mode != "NONE":
+        consumption = Consumption(params["TableName"])
+        if index.spec.is_global:
+            consumption.add_global(index.spec.name, read=units)
+        else:
+            consumption.add_local(index.spec.name, read=units)
+        with_capacity(answer, mode, consumption)
+    return answer
 
 
 _PATH_START = re.compile(r"(?<![.\w#:])(#?[A-Za-z_][A-Za-z0-9_]*)(?!\s*\()")
@@ -172,7 +274,13 @@ def scan(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     condition = request.condition("FilterExpression", "FilterExpression")
     projection = request.projection()
     request.finish()
-    select = _select(params, projection)
+    index = _index(backend, table, params)
+    select = _select(params, projection, index)
+    if index is not None:
+        if params.get("Segment") is not None or params.get("TotalSegments") is not None:
+            raise NotSupportedByEmulator("A parallel Scan of a secondary index")
+        entries = index.scan(params.get("ExclusiveStartKey"))
+        return _index_answer(table, index, entries, params, select, condition, projection)
     page = backend.scan(
         table,
         limit=_limit(params),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,10 @@ from emulator.services.dynamodb.errors import (
     ValidationException,
     invalid,
 )
+from emulator.services.dynamodb.index_specs import IndexSpec
 from emulator.services.dynamodb.keycondition import KeyQuery
 from emulator.services.dynamodb.models import Table, unpack
+from emulator.services.dynamodb.table_indexes import TableIndexes
 from emulator.services.dynamodb.throughput import TableCapacity
 
 #: ``write()`` was not told the item it replaces, so it reads it.
@@ -59,6 +62,7 @@ class DynamoDBBackend(Backend):
         billing_mode: str,
         read_capacity: int,
         write_capacity: int,
+        indexes: Sequence[IndexSpec] = (),
     ) -> Table:
         check_table_name(name)
         if name in self.tables:
@@ -81,6 +85,8 @@ class DynamoDBBackend(Backend):
             created=self.cloud.clock.now(),
             table_id=str(uuid.UUID(int=self.cloud.next_id())),
         )
+        if indexes:
+            table.indexes = TableIndexes.for_table(table, indexes)
         self._throughput(table)
         self.tables[name] = table
         return table
@@ -96,6 +102,11 @@ class DynamoDBBackend(Backend):
             write=table.write_capacity,
             arn=self.arn(f"table/{table.name}"),
         )
+        for index in table.indexes.global_indexes if table.indexes else ():
+            spec = index.spec
+            table.capacity.add_global_index(
+                spec.name, read=spec.read_capacity, write=spec.write_capacity
+            )
 
     def table(self, name: str) -> Table:
         table = self.tables.get(name)
@@ -130,6 +141,8 @@ class DynamoDBBackend(Backend):
         if old is UNREAD:
             old = table.get(key)
         table.store(key, item)
+        if table.indexes:
+            table.indexes.apply(old, item, self.cloud.clock.now())
         if self.changes.subscribers:
             self._publish(table, key_only(table, item), old, item, None)
         return old
@@ -140,6 +153,8 @@ class DynamoDBBackend(Backend):
         ``principal`` names the service deleting it (TTL), None for a request.
         """
         old = table.delete(table.key_of(key))
+        if old is not None and table.indexes:
+            table.indexes.apply(old, None, self.cloud.clock.now())
         if old is not None and self.changes.subscribers:
             self._publish(table, key_only(table, old), old, None, principal)
         return old
@@ -248,6 +263,7 @@ class DynamoDBBackend(Backend):
                     "write_capacity": t.write_capacity,
                     "created": t.created,
                     "table_id": t.table_id,
+                    "indexes": t.indexes.snapshot() if t.indexes else None,
                     "items": [
                         {name: av.to_json(value) for name, value in item.items()}
                         for _, item in t.scan()
@@ -273,7 +289,9 @@ class DynamoDBBackend(Backend):
             )
             for raw in data["items"]:
                 item = {name: av.from_json(value) for name, value in raw.items()}
-                table.put(table.key_of(item), item)
+                table.store(table.key_of(item), item)
+            if data.get("indexes"):
+                table.indexes = TableIndexes.load(data["indexes"], table)
             self._throughput(table)
             self.tables[table.name] = table
         streams.load(self, state.get("streams"))

@@ -39,6 +39,8 @@ class Table:
     #: Provisioned decreases today, and switches to on-demand (quota ledgers).
     decrease_ledger: DecreaseLedger = field(default_factory=DecreaseLedger)
     billing_ledger: BillingModeLedger = field(default_factory=BillingModeLedger)
+    #: The secondary indexes (a ``table_indexes.TableIndexes``), None without any.
+    indexes: Any = None
 
     @property
     def key_names(self) -> tuple[str, ...]:
