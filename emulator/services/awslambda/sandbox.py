@@ -169,8 +169,14 @@ def carried(command: Sequence[str]) -> list[str]:
             continue
         for path in {argument, os.path.realpath(argument)}:
             folder = os.path.dirname(path)
-            # An executable in a bin folder needs its installation (lib, pyvenv.cfg) too.
-            wanted.add(os.path.dirname(folder) if os.path.basename(folder) == "bin" else path)
+            if os.path.basename(folder) == "bin":
+                # An executable in a bin folder needs its installation (lib, pyvenv.cfg) too.
+                wanted.add(os.path.dirname(folder))
+            elif path.endswith((".py", ".js")):
+                # A worker script needs the modules beside it (the SnapStart library).
+                wanted.add(folder)
+            else:
+                wanted.add(path)
     return [
         path
         for path in sorted(wanted)
