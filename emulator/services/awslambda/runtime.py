@@ -201,12 +201,20 @@ def _hooks(phase: str) -> dict[str, Any] | None:
     return None
 
 
-def _snapshot(handler: Any, requests: Any, protocol: Any, settings: dict[str, Any]) -> None:
-    """Serve SnapStart restores: each restored environment resumes here, forked."""
+def _restorer() -> Any:
+    """The SnapStart module, imported before the function's code can shadow its name."""
     sys.path.insert(0, HERE)
-    import sandbox_restore
+    try:
+        import sandbox_restore
+    finally:
+        del sys.path[0]
+    return sandbox_restore
 
-    del sys.path[0]
+
+def _snapshot(
+    handler: Any, requests: Any, protocol: Any, settings: dict[str, Any], restorer: Any
+) -> None:
+    """Serve SnapStart restores: each restored environment resumes here, forked."""
 
     def resume() -> Any:
         channels = _channels()
@@ -223,7 +231,7 @@ def _snapshot(handler: Any, requests: Any, protocol: Any, settings: dict[str, An
         sys.stderr.flush()
         os._exit(0)
 
-    sandbox_restore.serve(settings, requests.fileno(), [protocol.fileno()], resume)
+    restorer.serve(settings, requests.fileno(), [protocol.fileno()], resume)
 
 
 def main() -> None:
@@ -238,6 +246,7 @@ def main() -> None:
     os.chdir(TASK_ROOT)
     send = _sender(protocol)
     snapshot = json.loads(os.environ.pop("SERVERLINGS_SNAPSHOT", "null"))
+    restorer = _restorer() if snapshot else None
 
     started = time.perf_counter()
     handler, init_error = _load(os.environ["_HANDLER"])
@@ -251,7 +260,7 @@ def main() -> None:
     if init_error:
         return
     if snapshot:
-        _snapshot(handler, requests, protocol, snapshot)
+        _snapshot(handler, requests, protocol, snapshot, restorer)
         return
     _serve(handler, requests, send)
 
