@@ -8,10 +8,12 @@ from typing import Any
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
 from emulator.services.dynamodb import (
+    api_backups,
     api_batch,
     api_items,
     api_reads,
     api_transactions,
+    api_ttl,
     streams,
 )
 from emulator.services.dynamodb.backend import DynamoDBBackend
@@ -136,6 +138,7 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
         "DeletionProtectionEnabled": False,
     }
     description.update(streams.describe(backend, table.name))
+    description.update(api_backups.describe_fields(backend, table))
     if table.indexes:
         description.update(table.indexes.describe(description["TableArn"]))
     if table.billing_mode == "PAY_PER_REQUEST":
@@ -380,4 +383,6 @@ OPERATIONS = {
     **api_reads.OPERATIONS,
     **api_batch.OPERATIONS,
     **api_transactions.OPERATIONS,
+    **api_ttl.OPERATIONS,
+    **api_backups.OPERATIONS,
 }

@@ -11,7 +11,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import streams
+from emulator.services.dynamodb import recovery, streams, ttl
 from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
@@ -118,6 +118,8 @@ class DynamoDBBackend(Backend):
 
     def delete_table(self, name: str) -> Table:
         table = self.table(name)
+        recovery.table_deleted(self, table)
+        ttl.table_deleted(self, table)
         del self.tables[name]
         streams.table_deleted(self, name)
         return table
@@ -158,6 +160,50 @@ class DynamoDBBackend(Backend):
         if old is not None and self.changes.subscribers:
             self._publish(table, key_only(table, old), old, None, principal)
         return old
+
+    def remove_many(
+        self,
+        table: Table,
+        entries: Sequence[tuple[Any, Item]],
+        principal: str | None = None,
+        quiet: Any = None,
+    ) -> list[Item]:
+        """Delete many items (a TTL sweep) at once; returns the keys that were there.
+
+        ``entries`` are (``table.key_of`` position, key attributes) pairs. The change feed
+        and the indexes hear about each item, as with ``remove``, except the subscriber
+        ``quiet`` (the sweep itself, which knows already).
+        """
+        emptied: list[Any] = []
+        removed: list[Item] = []
+        listeners = [s for s in self.changes.subscribers if s != quiet]
+        follow = bool(listeners) or bool(table.indexes)
+        now = self.cloud.clock.now()
+        changes = self.changes
+        for position, key in entries:
+            found = table.discard(position, emptied)
+            if found is None:
+                continue
+            removed.append(key)
+            if follow:
+                old = unpack(found)
+                if table.indexes:
+                    table.indexes.apply(old, None, now)
+                if listeners:
+                    change = Change(
+                        table.name,
+                        now,
+                        changes.next_sequence(),
+                        key_only(table, old),
+                        old,
+                        None,
+                        principal,
+                    )
+                    for listener in listeners:
+                        listener(change)
+        if emptied:
+            table.forget_partitions(emptied)
+        return removed
 
     def _publish(
         self, table: Table, keys: Item, old: Item | None, new: Item | None, principal: str | None
@@ -252,6 +298,8 @@ class DynamoDBBackend(Backend):
         return {
             "sequence": self.changes.sequence,
             "streams": streams.snapshot(self),
+            "ttl": ttl.snapshot(self),
+            "recovery": recovery.snapshot(self),
             "tables": [
                 {
                     "name": t.name,
@@ -295,6 +343,8 @@ class DynamoDBBackend(Backend):
             self._throughput(table)
             self.tables[table.name] = table
         streams.load(self, state.get("streams"))
+        ttl.load(self, state.get("ttl"))
+        recovery.load(self, state.get("recovery"))
 
 
 def check_table_name(name: Any) -> None:

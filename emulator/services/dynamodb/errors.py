@@ -38,6 +38,42 @@ class IdempotentParameterMismatchException(ServiceError):
     sender_fault = True
 
 
+class TableNotFoundException(ServiceError):
+    code = "TableNotFoundException"
+    status = 400
+    sender_fault = True
+
+
+class TableAlreadyExistsException(ServiceError):
+    code = "TableAlreadyExistsException"
+    status = 400
+    sender_fault = True
+
+
+class InvalidRestoreTimeException(ServiceError):
+    code = "InvalidRestoreTimeException"
+    status = 400
+    sender_fault = True
+
+
+class PointInTimeRecoveryUnavailableException(ServiceError):
+    code = "PointInTimeRecoveryUnavailableException"
+    status = 400
+    sender_fault = True
+
+
+class BackupNotFoundException(ServiceError):
+    code = "BackupNotFoundException"
+    status = 400
+    sender_fault = True
+
+
+class BackupInUseException(ServiceError):
+    code = "BackupInUseException"
+    status = 400
+    sender_fault = True
+
+
 def invalid(detail: str) -> ValidationException:
     """AWS's most common wording for a bad parameter value."""
     return ValidationException(f"One or more parameter values were invalid: {detail}")

@@ -30,8 +30,11 @@ class Table:
     #: Hash sort-key -> {range sort-key -> stored item}, or for a table without a sort
     #: key hash sort-key -> stored item (a sorted map per item would cost a kilobyte).
     partitions: dict[Any, Any] = field(default_factory=dict)
-    #: partitions in scan order: by a hash of the key, as DynamoDB spreads them.
+    #: partitions in scan order: by a hash of the key, as DynamoDB spreads them. A
+    #: partition that empties stays listed (a tombstone, skipped by scans) until they make
+    #: up half of the list: deleting stays a dictionary operation.
     order: SortedList = field(default_factory=SortedList)
+    tombstones: set[Any] = field(default_factory=set)
     item_count: int = 0
     size_bytes: int = 0
     #: The table's throughput (a ``throughput.TableCapacity``), made by the backend.
@@ -71,13 +74,13 @@ class Table:
         if self.range_key is None:
             old = self.partitions.get(key[0])
             if old is None:
-                self.order.add(scan_position(key[0]))
+                self._list(key[0])
             self.partitions[key[0]] = entry
         else:
             partition = self.partitions.get(key[0])
             if partition is None:
                 partition = self.partitions[key[0]] = SortedDict()
-                self.order.add(scan_position(key[0]))
+                self._list(key[0])
             old = partition.get(key[1])
             partition[key[1]] = entry
         if old is None:
@@ -92,22 +95,52 @@ class Table:
         self.store(key, item)
         return old
 
+    def _list(self, hash_part: Any) -> None:
+        """Put a new partition in the scan order (it may still be there as a tombstone)."""
+        if hash_part in self.tombstones:
+            self.tombstones.discard(hash_part)
+        else:
+            self.order.add(scan_position(hash_part))
+
     def delete(self, key: tuple[Any, Any]) -> Item | None:
+        emptied: list[Any] = []
+        found = self.discard(key, emptied)
+        if emptied:
+            self.forget_partitions(emptied)
+        return None if found is None else unpack(found)
+
+    def discard(self, key: tuple[Any, Any], emptied: list[Any]) -> Stored | None:
+        """Remove the item at ``key``, returning what was stored.
+
+        A partition left empty is appended to ``emptied``: the caller takes it out of the
+        scan order (one at a time, or all at once after many deletions).
+        """
         found = self.stored(key)
         if found is None:
             return None
         if self.range_key is None:
             del self.partitions[key[0]]
-            self.order.remove(scan_position(key[0]))
+            emptied.append(key[0])
         else:
             partition = self.partitions[key[0]]
             del partition[key[1]]
             if not partition:
                 del self.partitions[key[0]]
-                self.order.remove(scan_position(key[0]))
+                emptied.append(key[0])
         self.item_count -= 1
         self.size_bytes -= found[1]
-        return unpack(found)
+        return found
+
+    def forget_partitions(self, emptied: list[Any]) -> None:
+        """Mark emptied partitions as tombstones; compact once they are half the list."""
+        tombstones = self.tombstones
+        tombstones.update(emptied)
+        if not self.partitions:
+            self.order = SortedList()
+            tombstones.clear()
+        elif len(tombstones) * 4 > len(self.order) * 3 + 256:
+            self.order = SortedList(p for p in self.order if p[1] not in tombstones)
+            tombstones.clear()
 
     def sort_range(self, hash_value: AttributeValue) -> SortedDict | None:
         """The stored items of one partition, by sort key (a table with a sort key)."""
@@ -143,9 +176,12 @@ class Table:
         else:
             positions = self.order.irange(minimum=low, maximum=high, inclusive=(True, False))
         hash_only = self.range_key is None
+        partitions = self.partitions
         for position in positions:
             hash_part = position[1]
-            partition = self.partitions[hash_part]
+            partition = partitions.get(hash_part)
+            if partition is None:
+                continue  # a tombstone
             if hash_only:
                 if after is None or hash_part != after[0]:
                     yield (hash_part, 0), partition
