@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -135,14 +134,14 @@ class TimeToLive:
         self.delay_max = float(delay_max)
         self.tick = float(tick)
         self._settings: dict[str, TtlSettings] = {}
-        # (deletion time, table name, key): the sweep's order. ``_pending`` holds the same
-        # entries by table and key, with the key attributes to delete by, so an entry can
-        # be moved or dropped when its item changes.
-        #: A heap of (time, table, key); an entry whose time no longer matches the
-        #: pending one is stale and skipped (changing or cancelling a deletion is O(1)).
-        self._queue: list[tuple[float, int, str, Any]] = []
-        #: Breaks ties in the heap, so equal times never compare tables and keys.
-        self._order = itertools.count()
+        # Deletions by round: the sweep takes a whole round at once. ``_pending`` holds
+        # the same entries by table and key, with the key attributes to delete by, so an
+        # entry can be moved or dropped when its item changes; a round's entry whose time
+        # no longer matches the pending one is stale and skipped (moving is O(1)).
+        self._rounds: dict[float, list[tuple[str, Any]]] = {}
+        #: A heap of the rounds' times.
+        self._times: list[float] = []
+        self._entries = 0
         self._pending: dict[str, dict[Any, tuple[float, Item]]] = {}
         self._timer: Timer | None = None
         self._subscribed = False
@@ -301,30 +300,33 @@ class TimeToLive:
                 del pending[key]
             return
         pending[key] = (due, keys)
-        heapq.heappush(self._queue, (due, next(self._order), name, key))
+        self._add(due, name, key)
         self._compact()
         self._arm(due)
 
+    def _add(self, due: float, name: str, key: Any) -> None:
+        round_ = self._rounds.get(due)
+        if round_ is None:
+            round_ = self._rounds[due] = []
+            heapq.heappush(self._times, due)
+        round_.append((name, key))
+        self._entries += 1
+
     def _compact(self) -> None:
-        """Drop stale heap entries once they outnumber the live ones."""
-        queue = self._queue
-        if len(queue) < 1024 or len(queue) < 2 * self.pending:
+        """Drop stale entries once they outnumber the live ones."""
+        if self._entries < 1024 or self._entries < 2 * self.pending:
             return
-        pending = self._pending
-        self._queue = [
-            entry
-            for entry in queue
-            if (found := pending.get(entry[2], {}).get(entry[3])) is not None
-            and found[0] == entry[0]
-        ]
-        heapq.heapify(self._queue)
+        self._rounds, self._times, self._entries = {}, [], 0
+        for name, entries in self._pending.items():
+            for key, (due, _) in entries.items():
+                self._add(due, name, key)
 
     def _drop_after(self, name: str, cutoff: float) -> None:
         """Drop the table's deletions due at or after ``cutoff`` (TTL is off by then)."""
         pending = self._pending.get(name, {})
         for key, (due, _) in list(pending.items()):
             if due >= cutoff:
-                del pending[key]  # its heap entry is now stale
+                del pending[key]  # its round's entry is now stale
 
     def _forget(self, name: str) -> None:
         self._drop_after(name, -math.inf)
@@ -347,21 +349,26 @@ class TimeToLive:
         """
         self._timer = None
         now = self._clock.now()
-        queue = self._queue
+        times, rounds = self._times, self._rounds
         backend, pending = self._backend, self._pending
         # One event per table and round, not per item: a round can delete thousands of
         # items, and the event log is bounded.
         deleted: dict[str, list[Item]] = {}
         by_table: dict[str, list[tuple[Any, Item]]] = {}
-        pop = heapq.heappop
-        while queue and queue[0][0] <= now:
-            when, _, name, key = pop(queue)
-            entries = pending.get(name)
-            found = None if entries is None else entries.get(key)
-            if found is None or found[0] != when:
-                continue  # stale: the deletion moved or was cancelled
-            del entries[key]  # type: ignore[union-attr]
-            by_table.setdefault(name, []).append((key, found[1]))
+        while times and times[0] <= now:
+            when = heapq.heappop(times)
+            round_ = rounds.pop(when)
+            self._entries -= len(round_)
+            last_name, entries, chosen = None, None, None
+            for name, key in round_:
+                if name != last_name:
+                    last_name, entries = name, pending.get(name)
+                    chosen = by_table.setdefault(name, [])
+                found = None if entries is None else entries.get(key)
+                if found is None or found[0] != when:
+                    continue  # stale: the deletion moved or was cancelled
+                del entries[key]  # type: ignore[union-attr]
+                chosen.append((key, found[1]))  # type: ignore[union-attr]
         self._sweeping = True
         try:
             for name, keys_list in by_table.items():
@@ -377,13 +384,16 @@ class TimeToLive:
             self._sweeping = False
         for name, gone in deleted.items():
             backend.cloud.events.emit("dynamodb", "ttl_delete", name, count=len(gone), keys=gone)
-        while queue:
-            when, _, name, key = queue[0]
-            found = pending.get(name, {}).get(key)
-            if found is not None and found[0] == when:
+        while times:
+            when = times[0]
+            if any(
+                (found := pending.get(name, {}).get(key)) is not None and found[0] == when
+                for name, key in rounds[when]
+            ):
                 self._arm(when)
                 break
-            heapq.heappop(queue)
+            heapq.heappop(times)
+            self._entries -= len(rounds.pop(when))
 
     # -- state ------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
