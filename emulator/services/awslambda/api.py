@@ -12,6 +12,7 @@ from emulator.errors import NotSupportedByEmulator
 from emulator.services.awslambda import (
     api_async,
     api_concurrency,
+    api_eventsources,
     api_layers,
     api_versions,
     runtimes,
@@ -371,4 +372,5 @@ OPERATIONS = {
     **api_concurrency.OPERATIONS,
     **api_async.OPERATIONS,
     **api_layers.OPERATIONS,
+    **api_eventsources.OPERATIONS,
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator import limits
-from emulator.services.awslambda import cost, snapstart
+from emulator.services.awslambda import cost, eventsources, snapstart
 from emulator.services.awslambda.asyncqueue import AsyncQueue
 from emulator.services.awslambda.concurrency import Pool, Throttle
 from emulator.services.awslambda.errors import (
@@ -370,6 +370,7 @@ class LambdaBackend(ConcurrencySettings, Backend):
             "functions": functions,
             "codes": codes,
             "queue": self.queue.snapshot(),
+            "event_sources": eventsources.snapshot(self),
             "routed": self._routed,
             "load_runs": self.load_runs,
             "ledger": self.ledger.to_json(),
@@ -389,6 +390,7 @@ class LambdaBackend(ConcurrencySettings, Backend):
         self.ledger = cost.Ledger.from_json(state.get("ledger", {}))
         self.layers.load(state.get("layers", []), codes)
         self.queue.load(state.get("queue", []))
+        eventsources.load(self, state.get("event_sources"))
 
     def close(self) -> None:
         self.invoker.close()
