@@ -10,6 +10,7 @@ from emulator.services.base import require
 from emulator.services.dynamodb import (
     api_backups,
     api_batch,
+    api_exports,
     api_items,
     api_reads,
     api_transactions,
@@ -385,4 +386,5 @@ OPERATIONS = {
     **api_transactions.OPERATIONS,
     **api_ttl.OPERATIONS,
     **api_backups.OPERATIONS,
+    **api_exports.OPERATIONS,
 }

@@ -11,7 +11,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import recovery, streams, ttl
+from emulator.services.dynamodb import exports, imports, recovery, streams, ttl
 from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
@@ -118,6 +118,7 @@ class DynamoDBBackend(Backend):
 
     def delete_table(self, name: str) -> Table:
         table = self.table(name)
+        imports.table_deleting(self, table)
         recovery.table_deleted(self, table)
         ttl.table_deleted(self, table)
         del self.tables[name]
@@ -300,6 +301,8 @@ class DynamoDBBackend(Backend):
             "streams": streams.snapshot(self),
             "ttl": ttl.snapshot(self),
             "recovery": recovery.snapshot(self),
+            "exports": exports.snapshot(self),
+            "imports": imports.snapshot(self),
             "tables": [
                 {
                     "name": t.name,
@@ -345,6 +348,8 @@ class DynamoDBBackend(Backend):
         streams.load(self, state.get("streams"))
         ttl.load(self, state.get("ttl"))
         recovery.load(self, state.get("recovery"))
+        exports.load(self, state.get("exports"))
+        imports.load(self, state.get("imports"))
 
 
 def check_table_name(name: Any) -> None:
