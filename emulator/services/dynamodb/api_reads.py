@@ -295,18 +295,16 @@ def _segment(params: dict[str, Any]) -> tuple[int, int] | None:
     segment, total = params.get("Segment"), params.get("TotalSegments")
     if segment is None and total is None:
         return None
-    if segment is None or total is None:
-        missing, present = (
-            ("Segment", "TotalSegments")
-            if segment is None
-            else (
-                "TotalSegments",
-                "Segment",
-            )
-        )
+    if segment is None:
         raise ValidationException(
-            f"The {missing} parameter is required but was not present in the request when "
-            f"parameter {present} is present"
+            "The Segment parameter is required but was not present in the request when "
+            "parameter TotalSegments is present"
+        )
+    if total is None:
+        # AWS words the two cases differently.
+        raise ValidationException(
+            "The TotalSegments parameter is required but was not present in the request when "
+            "Segment parameter is present"
         )
     if not isinstance(total, int) or not 1 <= total <= MAX_SEGMENTS:
         raise ValidationException(

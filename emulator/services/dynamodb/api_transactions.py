@@ -82,6 +82,11 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
     mode = capacity_mode(params)
     actions = _actions(params)
     token = params.get("ClientRequestToken")
+    if token is not None and not (isinstance(token, str) and 1 <= len(token) <= 36):
+        raise ValidationException(
+            f"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to "
+            "satisfy constraint: Member must have length less than or equal to 36"
+        )
     ledger = backend.transaction_tokens
     now = backend.cloud.clock.now()
     fingerprint = _fingerprint(params)
@@ -96,7 +101,8 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
                 )
             # The same request again within ten minutes: success, nothing written again.
             return {}
-    plans = [_plan(backend, action) for action in actions]
+    planned: list[Write | dict[str, Any]] = [_plan_or_reason(backend, a) for a in actions]
+    plans = [plan for plan in planned if isinstance(plan, Write)]
     positions = set()
     size = 0
     for plan in plans:
@@ -113,7 +119,12 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
         consumed.setdefault(plan.table.name, Consumption(plan.table.name)).add(write=units)
     for name, consumption in consumed.items():
         backend.table(name).capacity.consume_write(consumption.write)
-    reasons = [_reason(plan) for plan in plans]
+    if len(plans) < len(planned):
+        # An action that is itself invalid cancels the transaction before any condition is
+        # tested: the other actions are reported as None.
+        reasons = [{"Code": "None"} if isinstance(p, Write) else p for p in planned]
+    else:
+        reasons = [_reason(plan) for plan in plans]
     if any(reason["Code"] != "None" for reason in reasons):
         codes = ", ".join(reason["Code"] for reason in reasons)
         raise TransactionCanceledException(
@@ -125,6 +136,26 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
     if token is not None:
         ledger[token] = (now, fingerprint)
     return _with_consumed({}, mode, consumed)
+
+
+#: Messages about the request itself (its expressions and parameters): these refuse the
+#: whole call. Anything else wrong with one action's item cancels the transaction with a
+#: ValidationError reason for that action, as DynamoDB does.
+_REQUEST_LEVEL = (
+    "Invalid ",
+    "ExpressionAttribute",
+    "Value provided in ExpressionAttribute",
+    "1 validation error",
+)
+
+
+def _plan_or_reason(backend: DynamoDBBackend, action: Any) -> Write | dict[str, Any]:
+    try:
+        return _plan(backend, action)
+    except ValidationException as error:
+        if error.message.startswith(_REQUEST_LEVEL) or error.message == SAME_ITEM:
+            raise
+        return {"Code": "ValidationError", "Message": error.message}
 
 
 def _plan(backend: DynamoDBBackend, action: Any) -> Write:

@@ -29,9 +29,11 @@ def normalise_number(text: Any) -> str:
     try:
         value = _CONTEXT.create_decimal(text.strip())
     except decimal.InvalidOperation:
-        raise ValidationException("A value provided cannot be converted into a number") from None
+        raise ValidationException(
+            f"The parameter cannot be converted to a numeric value: {text}"
+        ) from None
     if not value.is_finite() or text.strip() == "":
-        raise ValidationException("A value provided cannot be converted into a number")
+        raise ValidationException(f"The parameter cannot be converted to a numeric value: {text}")
     if value.is_zero():
         return "0"
     digits = value.normalize(_CONTEXT).as_tuple().digits

@@ -248,7 +248,20 @@ class DynamoDBBackend(Backend):
         if partition is None:
             return Page([], 0, None)
         low, high = condition.bounds()
-        after = table.key_of(checked_key(table, start_key))[1] if start_key else None
+        after = None
+        if start_key:
+            start = start_position(table, start_key, "The provided starting key is invalid")
+            partition_value = condition.partition
+            if start[0] != (next(iter(partition_value)), av.sort_key(partition_value)):
+                raise ValidationException(
+                    "The provided starting key is outside query boundaries based on provided "
+                    "condition"
+                )
+            if not condition.matches_sort(start_key[table.range_key]):  # type: ignore[index]
+                raise ValidationException(
+                    "The provided starting key does not match the range key predicate"
+                )
+            after = start[1]
         if forward:
             if after is not None and (low is None or after >= low):
                 low, low_inclusive = after, False
@@ -271,7 +284,14 @@ class DynamoDBBackend(Backend):
         start_key: Item | None,
         segment: tuple[int, int] | None = None,
     ) -> Page:
-        after = table.key_of(checked_key(table, start_key)) if start_key else None
+        after = None
+        if start_key:
+            after = start_position(
+                table,
+                start_key,
+                "The provided starting key is invalid: The provided key element does not match "
+                "the schema",
+            )
         pairs = ((key[1], found) for key, found in table.scan_stored(after, segment))
         return self._page(table, pairs, None, limit)
 
@@ -416,6 +436,17 @@ def checked_key(table: Table, key: Any) -> Item:
         raise ValidationException("The provided key element does not match the schema")
     check_key_values(table, key, item_mode=False)
     return key
+
+
+def start_position(table: Table, start_key: Any, invalid_message: str) -> tuple[Any, Any]:
+    """An ExclusiveStartKey's position; exactly the table's key attributes, or AWS's error."""
+    try:
+        key = checked_key(table, start_key)
+    except ValidationException as error:
+        if error.message == "The provided key element does not match the schema":
+            raise ValidationException(invalid_message) from None
+        raise
+    return table.key_of(key)
 
 
 def key_only(table: Table, item: Item) -> Item:

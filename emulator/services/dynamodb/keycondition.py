@@ -255,7 +255,9 @@ def parse(
             partition = part.values[0]
         elif part.attribute == range_name:
             if sort is not None:
-                raise ValidationException("Query key condition not supported")
+                raise ValidationException(
+                    "KeyConditionExpressions must only contain one condition per key"
+                )
             sort = part
         else:
             raise ValidationException(
@@ -285,4 +287,18 @@ def parse(
                 "One or more parameter values were invalid: Condition parameter type does not "
                 "match schema type"
             )
+    if sort is not None and sort.op == "BETWEEN":
+        low, high = sort.values
+        if sort_key(low) > sort_key(high):
+            raise ValidationException(
+                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+                f"greater than or equal to lower bound; lower bound operand: AttributeValue: "
+                f"{_shown(low)}, upper bound operand: AttributeValue: {_shown(high)}"
+            )
     return KeyQuery(partition, sort, frozenset(parser.used_names), frozenset(parser.used_values))
+
+
+def _shown(value: AttributeValue) -> str:
+    """A value as AWS prints it in key condition errors: ``{N:6}``."""
+    ((kind, inner),) = value.items()
+    return f"{{{kind}:{inner}}}"

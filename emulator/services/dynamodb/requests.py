@@ -53,6 +53,8 @@ class Expressions:
         )
         self.used_names: set[str] = set()
         self.used_values: set[str] = set()
+        #: Whether the request carried any expression at all.
+        self.parsed = False
 
     def condition(
         self,
@@ -63,6 +65,7 @@ class Expressions:
         if text is None:
             return None
         expressions.check_expression(kind, text)
+        self.parsed = True
         condition = expressions.parse_condition(text, self.names, self.values, kind=kind)
         self.used_names |= condition.used_names
         self.used_values |= condition.used_values
@@ -73,6 +76,7 @@ class Expressions:
         if text is None:
             return None
         expressions.check_expression("ProjectionExpression", text)
+        self.parsed = True
         projection = expressions.parse_projection(text, self.names)
         self.used_names |= projection.used_names
         return projection
@@ -82,6 +86,7 @@ class Expressions:
         if text is None:
             return None
         expressions.check_expression("UpdateExpression", text)
+        self.parsed = True
         update = expressions.parse_update(text, self.names, self.values)
         self.used_names |= update.used_names
         self.used_values |= update.used_values
@@ -89,11 +94,22 @@ class Expressions:
 
     def mark(self, names: set[str] | frozenset[str], values: set[str] | frozenset[str]) -> None:
         """Count placeholders used by an expression parsed elsewhere (key conditions)."""
+        self.parsed = True
         self.used_names |= names
         self.used_values |= values
 
     def finish(self) -> None:
-        if self.params.get("ExpressionAttributeNames") is not None or self.values:
+        given_names = self.params.get("ExpressionAttributeNames") is not None
+        if not self.parsed:
+            if given_names:
+                raise ValidationException(
+                    "ExpressionAttributeNames can only be specified when using expressions"
+                )
+            if self.values:
+                raise ValidationException(
+                    "ExpressionAttributeValues can only be specified when using expressions"
+                )
+        if given_names or self.values:
             expressions.check_unused(self.names, self.values, self.used_names, self.used_values)
 
 

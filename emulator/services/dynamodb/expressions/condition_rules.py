@@ -65,7 +65,8 @@ class ConditionChecker(Checker):
             self.operators += 1
             for operand in (node.subject, *node.options):
                 self.argument(operand, node.leaf)
-            count = 1 + len(node.options)
+            # AWS counts the list after IN: up to 100 values.
+            count = len(node.options)
             if count > MAX_IN_OPERANDS:
                 self.add(
                     self.ranks.function,

@@ -69,6 +69,14 @@ class UpdateChecker(Checker):
             return
         self.operators += 1
         for arg in call.args:
+            if name == "list_append" and isinstance(arg, Call) and arg.name == "list_append":
+                self.add(
+                    self.ranks.function_use,
+                    0,
+                    "The function is not allowed to be used this way in an expression; "
+                    "function: list_append",
+                )
+                return
             self.set_operand(arg)
         if not self.arity(call, 2, 0):
             return

@@ -159,7 +159,7 @@ def test_numbers_come_back_normalised(ddb: Any, given: str, stored: str) -> None
         ({"N": "1" * 39}, "more than 38 significant digits"),
         ({"N": "1E+126"}, "Number overflow"),
         ({"N": "1E-131"}, "Number underflow"),
-        ({"N": "abc"}, "cannot be converted into a number"),
+        ({"N": "abc"}, "cannot be converted to a numeric value: abc"),
         ({"NS": []}, "An number set  may not be empty"),
         ({"SS": ["a", "a"]}, "contains duplicates"),
         ({}, "Supplied AttributeValue is empty"),

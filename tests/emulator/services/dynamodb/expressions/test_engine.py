@@ -26,12 +26,13 @@ def _numbers(count: int) -> dict[str, dict[str, str]]:
     return {f":v{i}": {"N": str(i)} for i in range(count)}
 
 
-def test_in_takes_one_hundred_operands_counting_the_left_one() -> None:
-    values = _numbers(99)
+def test_in_takes_up_to_one_hundred_values() -> None:
+    """AWS Developer Guide, comparison operator reference: the IN list holds up to 100."""
+    values = _numbers(100)
     condition = parse_condition(f"a IN ({', '.join(values)})", None, values)
     assert condition.evaluate({"a": {"N": "74"}})
     assert not condition.evaluate({"a": {"N": "174"}})
-    values = _numbers(100)
+    values = _numbers(101)
     message = _message(parse_condition, f"a IN ({', '.join(values)})", None, values)
     assert message == (
         "Invalid ConditionExpression: The IN operator is provided with too many operands; "
