@@ -219,7 +219,7 @@ def option_value(words: list[str], shape: Any, option: str, service: str, worksp
 
 def _list(words: list[str], shape: Any) -> list[Any]:
     if len(words) == 1 and words[0].lstrip().startswith("["):
-        return _json(words[0])
+        return _json_times(_json(words[0]), shape, ())  # type: ignore[no-any-return]
     member = shape.member
     result = []
     for n, word in enumerate(words, 1):
@@ -236,12 +236,30 @@ def _list(words: list[str], shape: Any) -> list[Any]:
 
 def _complex(text: str, shape: Any, path: tuple[str, ...]) -> Any:
     if text.lstrip().startswith(("{", "[")):
-        return _json(text)
+        return _json_times(_json(text), shape, path)
     try:
         raw = Shorthand(text).document()
     except ShorthandError as error:
         raise _Mismatch(f"is not valid shorthand: {error}", path, error.pointer()) from None
     return _convert(raw, shape, path)
+
+
+def _json_times(value: Any, shape: Any, path: tuple[str, ...]) -> Any:
+    """Timestamps given in JSON (ISO 8601 or epoch seconds) as datetimes, as the CLI sends them."""
+    kind = shape.type_name
+    if kind == "timestamp" and isinstance(value, str | int | float) and not isinstance(value, bool):
+        return _timestamp(str(value), path)
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members
+        return {
+            k: _json_times(v, members[k], (*path, k)) if k in members else v
+            for k, v in value.items()
+        }
+    if kind == "map" and isinstance(value, dict):
+        return {k: _json_times(v, shape.value, (*path, k)) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_json_times(v, shape.member, path) for v in value]
+    return value
 
 
 def _json(text: str) -> Any:
