@@ -1,0 +1,30 @@
+"""active-sessions: the devices a user is signed in on, for the account page.
+
+The event: {"userId": "u-ada", "now": 1767232800}. The web tier passes "now", the time of
+the request in epoch seconds, so that every server answers for the same moment.
+"""
+
+import boto3
+
+dynamodb = boto3.client("dynamodb")
+
+
+def lambda_handler(event, context):
+    # TTL deletes expired sessions days late, so the read itself leaves them out: only
+    # sessions whose expiry is still ahead of the request's time count as signed in.
+    pages = dynamodb.get_paginator("query").paginate(
+        TableName="Sessions",
+        IndexName="by-user",
+        KeyConditionExpression="userId = :u",
+        FilterExpression="expiresAt > :now",
+        ExpressionAttributeValues={
+            ":u": {"S": event["userId"]},
+            ":now": {"N": str(event["now"])},
+        },
+    )
+    sessions = [
+        {"sessionId": item["sessionId"]["S"], "device": item["device"]["S"]}
+        for page in pages
+        for item in page["Items"]
+    ]
+    return {"userId": event["userId"], "sessions": sessions}
