@@ -26,6 +26,7 @@ Kind = Literal[
     "load_run",
     "snapshot_taken",
     "restore",
+    "replication_conflict",
 ]
 
 

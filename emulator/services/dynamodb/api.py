@@ -12,9 +12,12 @@ from emulator.services.dynamodb import (
     api_batch,
     api_exports,
     api_items,
+    api_partiql,
     api_reads,
+    api_replicas,
     api_transactions,
     api_ttl,
+    replication,
     streams,
 )
 from emulator.services.dynamodb.backend import DynamoDBBackend
@@ -140,6 +143,7 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
     }
     description.update(streams.describe(backend, table.name))
     description.update(api_backups.describe_fields(backend, table))
+    description.update(replication.describe(backend, table.name))
     if table.indexes:
         description.update(table.indexes.describe(description["TableArn"]))
     if table.billing_mode == "PAY_PER_REQUEST":
@@ -230,7 +234,9 @@ def create_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
 def describe_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     _accept("DescribeTable", params)
     require(params, "TableName")
-    return {"Table": describe(backend.table(params["TableName"]), backend)}
+    table = backend.table(params["TableName"])
+    status = replication.table_status(backend, table.name) or "ACTIVE"
+    return {"Table": describe(table, backend, status)}
 
 
 def list_tables(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
@@ -252,7 +258,9 @@ def list_tables(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, A
 
 
 def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
-    """UpdateTable: provisioned throughput and billing mode, under AWS's quotas."""
+    """UpdateTable: throughput, billing mode, indexes, streams and replicas, under AWS's quotas."""
+    if api_replicas.handles(params):
+        return api_replicas.update_table(backend, params)
     _accept("UpdateTable", params)
     require(params, "TableName")
     table = backend.table(params["TableName"])
@@ -266,6 +274,7 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     stream = params.get("StreamSpecification")
     if stream is not None:
         enabled, view = streams.specification(stream, creating=False)
+        replication.check_stream_update(backend, table.name, enabled)
         log = streams.log_of(backend)
         if enabled and view is not None:
             log.enable(table.name, view)
@@ -282,6 +291,8 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
         raise invalid(
             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"
         )
+    if "BillingMode" in params:
+        replication.check_billing_update(backend, table.name, mode)
     if mode != table.billing_mode:
         if mode == "PROVISIONED" and not throughput:
             raise ValidationException(
@@ -369,6 +380,7 @@ def _units(throughput: dict[str, Any]) -> tuple[int, int]:
 def delete_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
     _accept("DeleteTable", params)
     require(params, "TableName")
+    replication.check_delete(backend, params["TableName"])
     answer = describe(backend.table(params["TableName"]), backend, "DELETING")
     backend.delete_table(params["TableName"])
     return {"TableDescription": answer}
@@ -387,4 +399,6 @@ OPERATIONS = {
     **api_ttl.OPERATIONS,
     **api_backups.OPERATIONS,
     **api_exports.OPERATIONS,
+    **api_partiql.OPERATIONS,
+    **api_replicas.OPERATIONS,
 }

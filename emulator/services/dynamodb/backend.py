@@ -11,7 +11,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import Backend
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import exports, imports, recovery, streams, ttl
+from emulator.services.dynamodb import exports, imports, recovery, replication, streams, ttl
 from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
@@ -123,6 +123,7 @@ class DynamoDBBackend(Backend):
         ttl.table_deleted(self, table)
         del self.tables[name]
         streams.table_deleted(self, name)
+        replication.table_deleted(self, table)
         return table
 
     # -- items --------------------------------------------------------------------------
@@ -323,6 +324,7 @@ class DynamoDBBackend(Backend):
             "recovery": recovery.snapshot(self),
             "exports": exports.snapshot(self),
             "imports": imports.snapshot(self),
+            "replication": replication.snapshot(self),
             "tables": [
                 {
                     "name": t.name,
@@ -370,6 +372,7 @@ class DynamoDBBackend(Backend):
         recovery.load(self, state.get("recovery"))
         exports.load(self, state.get("exports"))
         imports.load(self, state.get("imports"))
+        replication.load(self, state.get("replication"))
 
 
 def check_table_name(name: Any) -> None:
