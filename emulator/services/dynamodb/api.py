@@ -134,6 +134,16 @@ def describe(table: Table, backend: DynamoDBBackend, status: str = "ACTIVE") -> 
             ),
             "ReadCapacityUnits": table.read_capacity,
             "WriteCapacityUnits": table.write_capacity,
+            **(
+                {"LastIncreaseDateTime": _timestamp(table.last_increase)}
+                if table.last_increase is not None
+                else {}
+            ),
+            **(
+                {"LastDecreaseDateTime": _timestamp(table.decrease_ledger.last)}
+                if table.decrease_ledger.last is not None
+                else {}
+            ),
         },
         "TableSizeBytes": table.size_bytes,
         "ItemCount": table.item_count,
@@ -324,6 +334,8 @@ def update_table(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
         if decrease:
             table.decrease_ledger.check(now)
             table.decrease_ledger.record(now)
+        if read > table.read_capacity or write > table.write_capacity:
+            table.last_increase = now
         table.read_capacity, table.write_capacity = read, write
         table.capacity.set_throughput(read=read, write=write)
     else:

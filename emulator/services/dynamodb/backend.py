@@ -337,6 +337,12 @@ class DynamoDBBackend(Backend):
                     "created": t.created,
                     "table_id": t.table_id,
                     "indexes": t.indexes.snapshot() if t.indexes else None,
+                    "capacity": t.capacity.state(),
+                    "ledgers": {
+                        "decreases": t.decrease_ledger.state(),
+                        "billing": t.billing_ledger.state(),
+                        "increased": t.last_increase,
+                    },
                     "items": [
                         {name: av.to_json(value) for name, value in item.items()}
                         for _, item in t.scan()
@@ -366,6 +372,12 @@ class DynamoDBBackend(Backend):
             if data.get("indexes"):
                 table.indexes = TableIndexes.load(data["indexes"], table)
             self._throughput(table)
+            if data.get("capacity"):
+                table.capacity.resume(data["capacity"])
+            ledgers = data.get("ledgers") or {}
+            table.decrease_ledger.resume(ledgers.get("decreases"))
+            table.billing_ledger.resume(ledgers.get("billing"))
+            table.last_increase = ledgers.get("increased")
             self.tables[table.name] = table
         streams.load(self, state.get("streams"))
         ttl.load(self, state.get("ttl"))

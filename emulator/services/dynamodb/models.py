@@ -42,6 +42,8 @@ class Table:
     #: Provisioned decreases today, and switches to on-demand (quota ledgers).
     decrease_ledger: DecreaseLedger = field(default_factory=DecreaseLedger)
     billing_ledger: BillingModeLedger = field(default_factory=BillingModeLedger)
+    #: When provisioned throughput last went up (LastIncreaseDateTime).
+    last_increase: float | None = None
     #: The secondary indexes (a ``table_indexes.TableIndexes``), None without any.
     indexes: Any = None
 

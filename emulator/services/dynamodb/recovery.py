@@ -45,6 +45,7 @@ from emulator.services.dynamodb.errors import (
     TableAlreadyExistsException,
     TableNotFoundException,
 )
+from emulator.services.dynamodb.index_specs import IndexSpec
 from emulator.services.dynamodb.models import Table
 
 if TYPE_CHECKING:
@@ -129,6 +130,8 @@ class Backup:
     size_bytes: int
     #: The items, marshalled.
     items: list[bytes]
+    #: The table's secondary indexes (``IndexSpec.to_json()``), restored with it.
+    index_specs: list[dict[str, Any]] = field(default_factory=list)
 
     def status(self, now: float) -> BackupStatus:
         return "AVAILABLE" if now >= self.available_at else "CREATING"
@@ -339,6 +342,7 @@ class Recovery:
             write_capacity=table.write_capacity,
             size_bytes=table.size_bytes,
             items=[stored[0] for _, stored in table.scan_stored()],
+            index_specs=[spec.to_json() for spec in table.indexes.specs] if table.indexes else [],
         )
         self._backups[arn] = backup
         return backup
@@ -462,6 +466,12 @@ class Recovery:
         if billing_mode == "PAY_PER_REQUEST":
             read_capacity = write_capacity = 0
         backend = self._backend
+        # A restore keeps the source's secondary indexes (API reference,
+        # RestoreTableToPointInTime and RestoreTableFromBackup).
+        if isinstance(source, Backup):
+            specs = [IndexSpec.from_json(data) for data in source.index_specs]
+        else:
+            specs = list(source.indexes.specs) if source.indexes else []
         target = backend.create_table(
             name,
             key_schema,
@@ -469,6 +479,7 @@ class Recovery:
             billing_mode,
             read_capacity,
             write_capacity,
+            indexes=specs,
         )
         for item in items:
             backend.write(target, item)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from emulator.errors import ServiceError
 from emulator.services.dynamodb.errors import ValidationException
@@ -177,6 +177,15 @@ class TokenBucket:
         tokens = self._tokens + (now - self._last) * self._rate
         self._tokens = tokens if tokens < self._cap else self._cap
         self._last = now
+
+    def state(self) -> list[float]:
+        """What the bucket holds and when it last refilled (JSON data)."""
+        return [self._tokens, self._last]
+
+    def resume(self, state: list[float]) -> None:
+        """Hold what a saved ``state()`` held (same rate and burst)."""
+        tokens, last = state
+        self._tokens, self._last = min(float(tokens), self._cap), float(last)
 
     def available(self) -> bool:
         """Whether a request would be admitted now (see the class docstring)."""
@@ -414,6 +423,21 @@ class TableCapacity:
         if error is not None:
             raise error
 
+    def state(self) -> dict[str, list[list[float]]]:
+        """Every bucket's level, by ``""`` for the table and each GSI's name."""
+        found = {"": [self._table.read.state(), self._table.write.state()]}
+        for name, throughput in self._indexes.items():
+            found[name] = [throughput.read.state(), throughput.write.state()]
+        return found
+
+    def resume(self, state: Mapping[str, list[list[float]]]) -> None:
+        """Take back levels saved by ``state()`` (buckets that no longer exist are skipped)."""
+        for name, (read, write) in state.items():
+            throughput = self._table if name == "" else self._indexes.get(name)
+            if throughput is not None:
+                throughput.read.resume(read)
+                throughput.write.resume(write)
+
     def bucket(self, operation: Literal["read", "write"], index: str | None = None) -> TokenBucket:
         """The bucket behind the table's (or a GSI's) reads or writes, for display."""
         throughput = self._table if index is None else self._indexes[index]
@@ -462,6 +486,13 @@ class DecreaseLedger:
         self.day = -1
         self.last: float | None = None
 
+    def state(self) -> list[Any]:
+        return [self.count, self.day, self.last]
+
+    def resume(self, state: list[Any] | None) -> None:
+        if state:
+            self.count, self.day, self.last = int(state[0]), int(state[1]), state[2]
+
     def decreases_today(self, now: float) -> int:
         """``NumberOfDecreasesToday`` at ``now``."""
         return self.count if self.day == int(now // DAY) else 0
@@ -504,6 +535,12 @@ class BillingModeLedger:
 
     def __init__(self) -> None:
         self.switches: list[float] = []
+
+    def state(self) -> list[float]:
+        return list(self.switches)
+
+    def resume(self, state: list[float] | None) -> None:
+        self.switches = [float(when) for when in state or []]
 
     @property
     def last_update_to_pay_per_request(self) -> float | None:

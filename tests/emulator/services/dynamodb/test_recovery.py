@@ -581,3 +581,47 @@ def test_snapshot_and_load_keep_journals_backups_and_summaries() -> None:
             cloud.backend("dynamodb"), cloud.backend("dynamodb").table("Copy")
         )  # type: ignore[attr-defined, arg-type]
     )
+
+
+def test_restores_keep_the_secondary_indexes() -> None:
+    cloud = Cloud()
+    ddb = cloud.client("dynamodb")
+    ddb.create_table(
+        TableName="Indexed",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "g", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.put_item(TableName="Indexed", Item={"pk": {"S": "a"}, "g": {"S": "x"}})
+    backup = ddb.create_backup(TableName="Indexed", BackupName="before")["BackupDetails"][
+        "BackupArn"
+    ]
+    ddb.restore_table_from_backup(TargetTableName="FromBackup", BackupArn=backup)
+    ddb.update_continuous_backups(
+        TableName="Indexed",
+        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+    )
+    cloud.clock.advance(600)
+    ddb.restore_table_to_point_in_time(
+        SourceTableName="Indexed", TargetTableName="FromPitr", UseLatestRestorableTime=True
+    )
+    for name in ("FromBackup", "FromPitr"):
+        table = ddb.describe_table(TableName=name)["Table"]
+        assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["by-g"]
+        found = ddb.query(
+            TableName=name,
+            IndexName="by-g",
+            KeyConditionExpression="g = :x",
+            ExpressionAttributeValues={":x": {"S": "x"}},
+        )
+        assert found["Count"] == 1

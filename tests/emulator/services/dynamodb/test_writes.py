@@ -257,6 +257,8 @@ def test_update_table_changes_throughput_under_the_decrease_quota(cloud: Cloud) 
         )
     described = ddb.describe_table(TableName="Sized")["Table"]["ProvisionedThroughput"]
     assert described["NumberOfDecreasesToday"] == 4
+    assert described["LastDecreaseDateTime"].timestamp() == cloud.clock.now()
+    assert "LastIncreaseDateTime" not in described
     error = _error(
         ddb.update_table,
         TableName="Sized",
@@ -285,3 +287,23 @@ def test_update_table_changes_throughput_under_the_decrease_quota(cloud: Cloud) 
     assert switched["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     for n in range(200):  # on demand: no provisioned bucket to empty
         ddb.put_item(TableName="Sized", Item={"pk": {"S": f"k{n}"}})
+
+
+def test_a_copy_of_the_account_keeps_the_tables_capacity_levels(cloud: Cloud) -> None:
+    ddb = cloud.client("dynamodb")
+    ddb.create_table(
+        TableName="Small",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+    )
+    written, _ = _write_until_refused(ddb, 50)
+    copy = cloud.fork()
+    refused = _error(copy.client("dynamodb").put_item, TableName="Small", Item={"pk": {"S": "x"}})
+    assert refused.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
+    cloud.clock.advance(600)  # five minutes of unused capacity at most are kept
+    copy.clock.advance(600)
+    assert (
+        _write_until_refused(ddb, 400)[0] == _write_until_refused(copy.client("dynamodb"), 400)[0]
+    )
+    assert written >= 1
