@@ -34,8 +34,10 @@ from sandbox_jail import (
     CLONE_NEWNS,
     CLONE_NEWPID,
     CLONE_NEWUSER,
+    MS_BIND,
     MS_NODEV,
     MS_NOSUID,
+    MS_REC,
     PR_SET_CHILD_SUBREAPER,
     mount,
     mount_proc,
@@ -228,7 +230,11 @@ def _isolate(config: dict[str, Any]) -> bool:
     The new /tmp starts as a copy of the snapshot's, as a restored microVM's disk does.
     Returns False, sharing the snapshot's /tmp, where the kernel refuses the namespaces.
     """
-    saved = _read_tree("/tmp")
+    # Folders the jail carries under /tmp (an interpreter or a checkout kept there) are
+    # mounts of their own: they are bound again over the new /tmp, not copied into it.
+    carried = _mounts_under("/tmp")
+    saved = _read_tree("/tmp", skip=set(carried))
+    sources = {path: os.open(path, os.O_PATH) for path in carried}
     uid, gid = os.getuid(), os.getgid()
     # When the emulator runs as root the worker keeps effective uid 0 to read root-only
     # folders; a namespace of its own can only map its real uid, so it becomes that.
@@ -246,6 +252,8 @@ def _isolate(config: dict[str, Any]) -> bool:
         "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(config['tmp_mb'])}m,mode=1777"
     )
     _write_tree("/tmp", saved)
+    for path, fd in sources.items():
+        _bind_back(path, fd)
     limit_processes = int(config["processes"])
     # A new user namespace counts its processes afresh: Lambda's limit per environment.
     import resource
@@ -290,10 +298,44 @@ def _write(path: str, text: str) -> None:
 Entry = tuple[str, int, bytes | None, str | None]
 
 
-def _read_tree(root: str) -> list[Entry]:
-    """Every folder, file and link under ``root``: (relative path, mode, data, link)."""
+def _mounts_under(root: str) -> list[str]:
+    """The mount points below ``root`` (not nested in one another), from mountinfo."""
+    try:
+        with open("/proc/self/mountinfo") as handle:
+            points = [line.split()[4] for line in handle]
+    except OSError:
+        return []
+    below = sorted(p for p in points if p.startswith(root + "/"))
+    outer: list[str] = []
+    for point in below:
+        if not any(point.startswith(kept + "/") for kept in outer):
+            outer.append(point)
+    return outer
+
+
+def _bind_back(path: str, fd: int) -> None:
+    """Bind a carried folder (or file) at its path in the new /tmp."""
+    try:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            os.makedirs(path, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
+        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+    except OSError:
+        return  # what cannot be bound is not seen, as in the jail itself
+    finally:
+        os.close(fd)
+
+
+def _read_tree(root: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Entry]:
+    """Every folder, file and link under ``root``: (relative path, mode, data, link).
+
+    ``skip`` names folders (mount points) that are left out with all they hold.
+    """
     entries: list[Entry] = []
     for parent, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if os.path.join(parent, name) not in skip]
         relative = os.path.relpath(parent, root)
         for name in folders + files:
             path = os.path.join(parent, name)
