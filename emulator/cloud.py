@@ -176,6 +176,8 @@ class Cloud:
                 "region": self.region,
                 "clock": self.clock.snapshot(),
                 "quotas": [[s, n, v] for (s, n), v in sorted(self._quotas.items())],
+                # Ids go on from here after a restore, so none is handed out twice.
+                "next_id": self._ids.__reduce__()[1][0],
                 "services": {
                     f"{name}@{region}": backend.snapshot()
                     for (name, region), backend in sorted(self._backends.items())
@@ -196,6 +198,7 @@ class Cloud:
         )
         for service, name, value in state.get("quotas", []):
             cloud._quotas[(service, name)] = value
+        cloud._ids = itertools.count(int(state.get("next_id", 1)))
         services = copy.deepcopy(state.get("services", {}))
         for key, service_state in services.items():
             name, _, region = key.partition("@")

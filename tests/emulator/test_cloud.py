@@ -141,3 +141,11 @@ def test_state_lock_can_be_released_for_other_threads() -> None:
 def test_bad_account_id_is_refused() -> None:
     with pytest.raises(ValueError, match="12 digits"):
         Cloud(account_id="42")
+
+
+def test_ids_go_on_after_a_restore() -> None:
+    cloud = Cloud()
+    for _ in range(5):
+        cloud.next_id()
+    again = Cloud.restore(json.loads(json.dumps(cloud.snapshot())))
+    assert again.next_id() == cloud.next_id() == 6
