@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import heapq
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from threading import get_ident
 from typing import Any, Literal
 
 Mode = Literal["manual", "live"]
 
-#: A scheduled call: (callback, argument); a Timer's is (_fire, timer).
-_Call = tuple[Callable[[Any], object], Any]
+#: The call that runs next, with its time: (when, callback, argument).
+_Next = tuple[float, Callable[[Any], object], Any]
 
 #: 2026-01-01T00:00:00Z: a fixed start, so a fresh cloud behaves the same every time.
 DEFAULT_START = 1767225600.0
@@ -35,9 +37,14 @@ def _fire(timer: Timer) -> None:
     timer.callback()
 
 
-def _live(call: _Call) -> bool:
-    """Whether a queued call is still to run: a Timer's may have been cancelled."""
-    return call[0] is not _fire or not call[1].cancelled
+def _live(callback: Callable[[Any], object], argument: Any) -> bool:
+    """Whether a queued call is still to run: a Timer's (_fire, timer) may be cancelled."""
+    return callback is not _fire or not argument.cancelled
+
+
+def _pairs(calls: list[Any]) -> Iterator[tuple[Callable[[Any], object], Any]]:
+    """The (callback, argument) pairs of one time's calls, kept flat in ``_calls``."""
+    return zip(calls[::2], calls[1::2], strict=True)
 
 
 class VirtualClock:
@@ -74,12 +81,21 @@ class VirtualClock:
         self._speed = 1.0
         self._anchor_wall = 0.0
         # Calls wait by time: ``_times`` is a heap of the times that have any, each once, and
-        # ``_calls`` holds each time's calls, the next one last (there are seldom more than a
-        # few). A heap of bare floats compares fastest, which matters for load runs: they
-        # schedule hundreds of thousands of calls, often several for one time.
+        # ``_calls`` holds each time's calls flat, callback then argument, the next one last
+        # (there are seldom more than a few). A heap of bare floats compares fastest, and
+        # flat pairs make no tuple per call, which matters for load runs: they schedule
+        # hundreds of thousands of calls, often several for one time.
         self._times: list[float] = []
-        self._calls: dict[float, list[_Call]] = {}
+        self._calls: dict[float, list[Any]] = {}
         self._lock = threading.RLock()
+        # The thread running due callbacks, which holds the lock meanwhile: what they schedule
+        # (a load run's next turns, by the hundred thousand) needs no second acquire.
+        self._running: int | None = None
+        # While callbacks run up to ``_until``, a call they schedule within the run and before
+        # everything waiting is simply the next to run: it waits in ``_next``, not the heap.
+        # A load run's arrivals, each scheduling the one after it, mostly go this way.
+        self._next: _Next | None = None
+        self._until = -math.inf
         self.set_mode(mode, speed)
 
     @property
@@ -121,13 +137,24 @@ class VirtualClock:
         its event up by ``argument``).
         """
         when = float(when)
-        with self._lock:
+        held = self._running == get_ident()
+        if held and self._next is None and when <= self._until:
+            times = self._times
+            if not times or when < times[0]:
+                self._next = (when, callback, argument)
+                return
+        if not held:
+            self._lock.acquire()
+        try:
             calls = self._calls.get(when)
             if calls is None:
-                self._calls[when] = [(callback, argument)]
+                self._calls[when] = [callback, argument]
                 heapq.heappush(self._times, when)
             else:
-                calls.insert(0, (callback, argument))
+                calls[:0] = (callback, argument)
+        finally:
+            if not held:
+                self._lock.release()
 
     def call_later(self, delay: float, callback: Callable[[], object]) -> Timer:
         """Run ``callback`` ``delay`` seconds from now."""
@@ -156,33 +183,70 @@ class VirtualClock:
         """When the next pending callback falls due, or None."""
         with self._lock:
             times = self._times
-            while times and not any(_live(call) for call in self._calls[times[0]]):
+            while times and not any(_live(*call) for call in _pairs(self._calls[times[0]])):
                 del self._calls[heapq.heappop(times)]
-            return times[0] if times else None
+            due = times[0] if times else None
+            upcoming = self._next
+            if upcoming is not None and _live(*upcoming[1:]) and (due is None or upcoming[0] < due):
+                due = upcoming[0]
+            return due
 
     def pending(self) -> int:
         """How many callbacks are waiting."""
         with self._lock:
-            return sum(1 for calls in self._calls.values() for call in calls if _live(call))
+            waiting = sum(_live(*call) for calls in self._calls.values() for call in _pairs(calls))
+            upcoming = self._next
+            return waiting + (upcoming is not None and _live(*upcoming[1:]))
 
     def _run_until(self, target: float) -> int:
+        """Run the calls due by ``target``; the caller holds the lock."""
         ran = 0
         times, waiting = self._times, self._calls
         manual = self._mode == "manual"
-        while times and times[0] <= target:
-            when = times[0]
-            calls = waiting[when]
-            callback, argument = calls.pop()
-            if not calls:  # before the call, which may schedule another for the same time
-                heapq.heappop(times)
-                del waiting[when]
-            if callback is _fire and argument.cancelled:
-                continue
-            if manual and when > self._now:
-                self._now = when
-            callback(argument)
-            ran += 1
+        self._park_next()  # a callback of an outer run is running this one
+        outer = self._running, self._until
+        self._running, self._until = get_ident(), target
+        try:
+            while True:
+                upcoming = self._next
+                # _next was scheduled before any call waiting for its time, so it goes first.
+                if upcoming is not None and (not times or upcoming[0] <= times[0]):
+                    self._next = None
+                    when, callback, argument = upcoming
+                elif times and times[0] <= target:
+                    when = times[0]
+                    calls = waiting[when]
+                    argument = calls.pop()
+                    callback = calls.pop()
+                    if not calls:  # before the call, which may schedule another for this time
+                        heapq.heappop(times)
+                        del waiting[when]
+                else:
+                    break
+                if callback is _fire and argument.cancelled:
+                    continue
+                if manual and when > self._now:
+                    self._now = when
+                callback(argument)
+                ran += 1
+        finally:
+            self._running, self._until = outer
+            self._park_next()  # a callback raised: what it scheduled waits with the rest
         return ran
+
+    def _park_next(self) -> None:
+        """Move the call in ``_next`` among the waiting ones, first for its time."""
+        upcoming = self._next
+        if upcoming is None:
+            return
+        self._next = None
+        when, callback, argument = upcoming
+        calls = self._calls.get(when)
+        if calls is None:
+            self._calls[when] = [callback, argument]
+            heapq.heappush(self._times, when)
+        else:
+            calls += (callback, argument)  # the next one is last
 
     def snapshot(self) -> dict[str, object]:
         """Time and mode; callbacks belong to the services, which schedule them again."""

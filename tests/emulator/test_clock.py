@@ -128,6 +128,50 @@ def test_scheduled_calls_and_timers_share_one_order() -> None:
     assert clock.pending() == 0
 
 
+def test_a_chain_of_calls_keeps_its_place_among_those_already_waiting() -> None:
+    clock = VirtualClock(start=0)
+    seen: list[object] = []
+
+    def chain(n: int) -> None:
+        seen.append((n, clock.now()))
+        seen.append((clock.pending(), clock.next_due()))
+        if n < 3:  # due before everything waiting, so the very next to run
+            clock.schedule(clock.now() + 1, chain, n + 1)
+            seen.append((clock.pending(), clock.next_due()))
+
+    clock.schedule(1, chain, 1)
+    clock.schedule(3, seen.append, "waiting since the start")
+    assert clock.advance(10) == 4
+    assert seen == [
+        (1, 1),
+        (1, 3),
+        (2, 2),
+        (2, 2),
+        (1, 3),
+        (2, 3),
+        "waiting since the start",  # due at 3 too, and scheduled before chain(3)
+        (3, 3),
+        (0, None),
+    ]
+
+
+def test_what_a_failing_callback_scheduled_still_runs() -> None:
+    clock = VirtualClock(start=0)
+    seen: list[str] = []
+
+    def fail(_: object) -> None:
+        clock.schedule(2, seen.append, "after the failure")
+        raise RuntimeError("boom")
+
+    clock.schedule(1, fail, None)
+    clock.schedule(4, seen.append, "later")
+    with pytest.raises(RuntimeError, match="boom"):
+        clock.advance(5)
+    assert (clock.pending(), clock.next_due()) == (2, 2)
+    clock.advance(5)
+    assert seen == ["after the failure", "later"]
+
+
 def test_a_callback_that_runs_the_clock_runs_what_is_due_first() -> None:
     clock = VirtualClock(start=0)
     seen: list[str] = []

@@ -37,6 +37,7 @@ RETRY_DELAYS = (60, 120)
 #: Throttled events come back after 1 s, 2 s, 4 s, ... never more than 5 minutes apart.
 THROTTLE_FIRST, THROTTLE_MAX = 1.0, 300.0
 _BACKOFF = tuple(min(THROTTLE_MAX, THROTTLE_FIRST * 2**n) for n in range(12))
+_BACKOFF_STEPS = len(_BACKOFF)
 #: How much of the error message a dead-letter message carries.
 DLQ_MESSAGE_BYTES = 1024
 #: The settings of a function without any event invoke configuration; never changed.
@@ -51,10 +52,14 @@ class AsyncQueue:
         self.cloud = backend.cloud
         self.events: dict[int, AsyncEvent] = {}
         #: Told of every turn of every event and the virtual time it took place, by a load
-        #: run while it watches.
+        #: run while it watches. For "success" and "error" the detail is how the event ran:
+        #: the invocation's Outcome, or for a load run's event the backend's Simulated (both
+        #: say whether it started cold; Simulated also whether it spilled over).
         self.observer: Callable[[str, AsyncEvent, Any, float], None] | None = None
-        # Bound once: every turn of every event is scheduled with it.
+        # Bound once: every turn of every event is scheduled with one of them.
         self._turn = self._run
+        self._simulated_turn = self._run_simulated
+        self._clock = backend.cloud.clock
 
     def _tell(self, what: str, event: AsyncEvent, detail: Any = None) -> None:
         if self.observer is not None:
@@ -97,9 +102,14 @@ class AsyncQueue:
         duration_ms: float,
         init_ms: float,
         error: str,
+        now: float | None = None,
     ) -> AsyncEvent:
-        """A load run's event: queued and given its first turn at once."""
-        now = self.cloud.clock.now()
+        """A load run's event: queued and given its first turn at once.
+
+        ``now`` spares a look at the clock for a caller that has just read it.
+        """
+        if now is None:
+            now = self._clock.now()
         # The fields without defaults by position: a dataclass's __init__ takes keywords at
         # more than twice the cost, and a load run makes one event per request.
         # (id, function, qualifier, payload, enqueued, due); test_loadrun checks the fields.
@@ -109,13 +119,15 @@ class AsyncQueue:
         event.simulated = True
         event.duration_ms, event.init_ms, event.error = duration_ms, init_ms, error
         self.events[event.id] = event
-        self.backend.metrics.count(function.name, self._resource(event), "AsyncEventsReceived")
-        self._run(event.id)
+        resource = None if qualifier is None or qualifier == LATEST else qualifier
+        self.backend.metrics.count(function.name, resource, "AsyncEventsReceived", now)
+        self._run_simulated(event.id, now)
         return event
 
     def _schedule(self, event: AsyncEvent) -> None:
         # Not cancellable: a turn whose event has left the queue finds nothing to run.
-        self.cloud.clock.schedule(event.due, self._turn, event.id)
+        turn = self._simulated_turn if event.simulated else self._turn
+        self._clock.schedule(event.due, turn, event.id)
 
     # -- a turn of one event -------------------------------------------------------------
     def _run(self, event_id: int) -> None:
@@ -133,24 +145,21 @@ class AsyncQueue:
         # function that has no configuration at all (as in most load runs).
         configured = function.event_invoke
         config = backend.event_config(function, event.qualifier) if configured else _DEFAULTS
-        now = self.cloud.clock.now()
+        now = self._clock.now()
         if now - event.enqueued > config.max_age:
             self._fail(function, event, "EventAgeExceeded", None)
             return
         if function.reserved == 0:
             # A function turned off with zero reserved concurrency is not retried: AWS drops
             # the event at once (to the on-failure destination or dead-letter queue, if any).
-            backend.metrics.count(function.name, self._resource(event), "Throttles")
+            backend.metrics.count(function.name, self._resource(event), "Throttles", now)
             self._fail(function, event, "RetriesExhausted", None)
-            return
-        if event.simulated:
-            self._run_simulated(function, event, config, now)
             return
         try:
             outcome = self._attempt(function, event)
         except TooManyRequestsException as throttled:
             reason = throttled.fields.get("Reason", "")
-            self._throttled(function, event, reason, config.max_age, self.cloud.clock.now())
+            self._throttled(event, reason, config.max_age, self.cloud.clock.now())
             return
         except ServiceError as error:  # the qualifier went away, or similar
             self._emit(event, "async_dropped", function.name, reason=error.code, event=event.id)
@@ -158,7 +167,7 @@ class AsyncQueue:
             return
         self._age(function, event, now)
         event.attempt += 1
-        self._tell("error" if outcome.function_error else "success", event, outcome.cold)
+        self._tell("error" if outcome.function_error else "success", event, outcome)
         if outcome.function_error is None:
             self._succeeded(function, event, outcome)
         elif event.attempt - 1 < config.max_retries:
@@ -179,49 +188,69 @@ class AsyncQueue:
     def _age(self, function: Function, event: AsyncEvent, now: float) -> None:
         """AsyncEventAge: how long the event waited before this turn."""
         self.backend.metrics.event_age(
-            function.name, self._resource(event), (now - event.enqueued) * 1000
+            function.name, self._resource(event), (now - event.enqueued) * 1000, now
         )
 
     def _attempt(self, function: Function, event: AsyncEvent) -> Outcome:
         """Run the event for real; a throttle raises TooManyRequestsException."""
         return self.backend.invoke(function, event.qualifier, base64.b64decode(event.payload))
 
-    def _run_simulated(
-        self, function: Function, event: AsyncEvent, config: EventInvokeConfig, now: float
-    ) -> None:
-        """A load run's event: it occupies an environment instead of running code.
+    def _run_simulated(self, event_id: int, now: float | None = None) -> None:
+        """A turn of a load run's event: it occupies an environment instead of running code.
 
         The same rules as ``_run``, written for speed: a load run gives hundreds of
-        thousands of turns.
+        thousands of turns, most of them refused by a full reservation. ``now`` spares a
+        look at the clock when the caller has just read it.
         """
+        event = self.events.pop(event_id, None)
+        if event is None:
+            return
         backend = self.backend
-        name = function.name
+        name = event.function
+        function = backend.functions.get(name)
+        if function is None:
+            self.cloud.events.emit("lambda", "async_dropped", name, reason="function deleted")
+            return
+        qualifier = event.qualifier
+        config = backend.event_config(function, qualifier) if function.event_invoke else _DEFAULTS
+        if now is None:
+            now = self._clock.now()
+        if now - event.enqueued > config.max_age:
+            self._fail(function, event, "EventAgeExceeded", None)
+            return
+        resource = None if qualifier == LATEST else qualifier  # what _resource answers
+        if function.reserved == 0:
+            backend.metrics.count(name, resource, "Throttles", now)
+            self._fail(function, event, "RetriesExhausted", None)
+            return
         pool = backend.pool
         reserved = pool.reserved.get(name)
         if reserved is not None and not function.provisioned:
             # Most turns of a throttled load are refused by a full reservation; answer those
             # before resolving anything. The same test Pool.start makes first.
-            backend.fleet.settle(now)
+            fleet = backend.fleet
+            if now >= fleet.next_end:
+                fleet.settle(now)
             if pool.in_flight.get(name, 0) >= reserved:
-                backend.metrics.count(name, self._resource(event), "Throttles")
-                self._throttled(function, event, RESERVED_REASON, config.max_age, now)
+                backend.metrics.count(name, resource, "Throttles", now)
+                self._throttled(event, RESERVED_REASON, config.max_age, now)
                 return
         ran = backend.simulate(
             function,
-            event.qualifier,
+            qualifier,
             duration_ms=event.duration_ms,
             init_ms=event.init_ms,
             error=bool(event.error),
         )
         if ran.throttle is not None:
-            self._throttled(function, event, ran.throttle.reason, config.max_age, now)
+            self._throttled(event, ran.throttle.reason, config.max_age, now)
             return
-        self._age(function, event, now)
+        backend.metrics.event_age(name, resource, (now - event.enqueued) * 1000, now)
         event.attempt += 1
         failed = bool(event.error)
         observer = self.observer
         if observer is not None:
-            observer("error" if failed else "success", event, ran.cold, now)
+            observer("error" if failed else "success", event, ran, now)
         if not failed:
             if config.on_success:
                 self._succeeded(function, event, self._simulated_outcome(event, ran.version))
@@ -251,23 +280,26 @@ class AsyncQueue:
             version=version,
         )
 
-    def _throttled(
-        self, function: Function, event: AsyncEvent, reason: str, max_age: int, now: float
-    ) -> None:
+    def _throttled(self, event: AsyncEvent, reason: str, max_age: int, now: float) -> None:
         """Back to the queue: the next turn after a backoff, but not after the event's age."""
         throttles = event.throttles
-        delay = _BACKOFF[throttles] if throttles < len(_BACKOFF) else THROTTLE_MAX
         event.throttles = throttles + 1
+        due = now + (_BACKOFF[throttles] if throttles < _BACKOFF_STEPS else THROTTLE_MAX)
         deadline = event.enqueued + max_age
-        event.due = due = min(now + delay, deadline + 1e-6) if now < deadline else now
+        if due > deadline:  # the backoff outlasts the event: one last turn once it is too old
+            due = min(due, deadline + 1e-6) if now < deadline else now
+        event.due = due
         self.events[event.id] = event
-        self.cloud.clock.schedule(due, self._turn, event.id)
-        if not event.simulated:
+        if event.simulated:
+            self._clock.schedule(due, self._simulated_turn, event.id)
+        else:
+            self._clock.schedule(due, self._turn, event.id)
             self.cloud.events.emit(
-                "lambda", "retry", function.name, throttled=True, reason=reason, due=due
+                "lambda", "retry", event.function, throttled=True, reason=reason, due=due
             )
-        if self.observer is not None:
-            self.observer("throttled", event, reason, now)
+        observer = self.observer
+        if observer is not None:
+            observer("throttled", event, reason, now)
 
     def _requeue(self, event: AsyncEvent) -> None:
         self.events[event.id] = event

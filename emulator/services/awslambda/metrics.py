@@ -73,20 +73,26 @@ class Metrics:
         self._clock_now = cloud.clock.now
         # The second being filled (_now, and as floats [_from, _until)) and, for each function
         # and resource called in it, its entries: most calls land in the same second as the
-        # one before.
+        # one before. The key is (function, resource), or for calls of $LATEST, the most by
+        # far, the bare function name: looking those up builds no tuple.
         self._now = -1
         self._from = self._until = -1.0
-        self._current: dict[tuple[str, str | None], tuple[Second, ...]] = {}
+        self._current: dict[str | tuple[str, str], tuple[Second, ...]] = {}
         self._dimensions: dict[tuple[str, str | None], list[Dimensions]] = {}
 
-    def _entries(self, function: str, resource: str | None) -> tuple[Second, ...]:
-        """This second's entries for a call of ``function`` through ``resource``."""
-        now = self._clock_now()
+    def _entries(
+        self, key: str | tuple[str, str], function: str, resource: str | None, now: float
+    ) -> tuple[Second, ...]:
+        """The entries of ``now``'s second for a call of ``function`` through ``resource``.
+
+        The recording methods look in ``_current`` themselves first (by ``key``) and call
+        this only when the second or the function is new: they run once or twice per
+        request.
+        """
         if not self._from <= now < self._until:
             self._now = int(now)
             self._from, self._until = float(self._now), self._now + 1.0
             self._current = {}
-        key = (function, resource)
         found = self._current.get(key)
         if found is None:
             found = self._current[key] = tuple(
@@ -130,7 +136,10 @@ class Metrics:
         spillover: bool,
     ) -> None:
         """One invocation that ran."""
-        for second in self._entries(function, resource):
+        now = self._clock_now()
+        key = function if resource is None else (function, resource)
+        entries = self._current.get(key) if self._from <= now < self._until else None
+        for second in entries or self._entries(key, function, resource, now):
             counts = second.counts
             counts["Invocations"] = counts.get("Invocations", 0) + 1
             if error:
@@ -141,22 +150,46 @@ class Metrics:
             if spillover:
                 name = "ProvisionedConcurrencySpilloverInvocations"
                 counts[name] = counts.get(name, 0) + 1
-            second.duration.add(duration_ms)
+            duration = second.duration  # Stat.add, spelled out: once per invocation
+            duration.count += 1
+            duration.total += duration_ms
+            if duration_ms < duration.low:
+                duration.low = duration_ms
+            if duration_ms > duration.high:
+                duration.high = duration_ms
             if concurrency > second.concurrency:
                 second.concurrency = concurrency
-        now = self._now  # the second _entries just looked at
-        if account_concurrency > self._account.get(now, 0):
-            self._account[now] = account_concurrency
+        when = self._now  # the second just looked at
+        if account_concurrency > self._account.get(when, 0):
+            self._account[when] = account_concurrency
 
-    def count(self, function: str, resource: str | None, name: str) -> None:
-        """One more of a counted metric (Throttles, AsyncEventsDropped, ...)."""
-        for second in self._entries(function, resource):
+    def count(
+        self, function: str, resource: str | None, name: str, now: float | None = None
+    ) -> None:
+        """One more of a counted metric (Throttles, AsyncEventsDropped, ...).
+
+        ``now`` spares a look at the clock for a caller that has just read it.
+        """
+        if now is None:
+            now = self._clock_now()
+        key = function if resource is None else (function, resource)
+        entries = self._current.get(key) if self._from <= now < self._until else None
+        for second in entries or self._entries(key, function, resource, now):
             counts = second.counts
             counts[name] = counts.get(name, 0) + 1
 
-    def event_age(self, function: str, resource: str | None, age_ms: float) -> None:
-        for second in self._entries(function, resource):
-            second.event_age.add(age_ms)
+    def event_age(self, function: str, resource: str | None, age_ms: float, now: float) -> None:
+        """AsyncEventAge: how long an event waited before the turn it has at ``now``."""
+        key = function if resource is None else (function, resource)
+        entries = self._current.get(key) if self._from <= now < self._until else None
+        for second in entries or self._entries(key, function, resource, now):
+            age = second.event_age  # Stat.add, spelled out: once per turn that runs
+            age.count += 1
+            age.total += age_ms
+            if age_ms < age.low:
+                age.low = age_ms
+            if age_ms > age.high:
+                age.high = age_ms
 
     # -- to CloudWatch ------------------------------------------------------------------
     def flush(self) -> None:

@@ -91,6 +91,25 @@ def test_provisioned_concurrency_serves_first_and_the_rest_spills_over(cloud: Cl
     assert result.functions["fn"].latency_ms["p50"] == 2400  # most waited for init
 
 
+def test_async_requests_beyond_provisioned_concurrency_spill_over(cloud: Cloud) -> None:
+    fn = cloud.client("lambda")
+    create(cloud, ECHO, Publish=True)
+    fn.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
+    fn.put_provisioned_concurrency_config(
+        FunctionName="fn", Qualifier="live", ProvisionedConcurrentExecutions=10
+    )
+    cloud.clock.advance(120)
+    load = Load("fn:live", (Stage(1, 30),), asynchronous=True, duration_ms=2000, init_ms=400)
+    result = run_load(cloud, load)
+    totals = result.functions["fn"].totals
+    # Ten events run in the provisioned environments; the twenty that come while all ten
+    # are busy run on demand, counted as spill-over just as synchronous requests are.
+    assert (totals.requests, totals.succeeded) == (30, 30)
+    assert totals.spillover == 20
+    assert totals.cold_starts == 20
+    assert "20 spilled over from provisioned concurrency" in result.summary()
+
+
 def test_errors_are_spread_as_declared(cloud: Cloud) -> None:
     create(cloud, ECHO)
     result = run_load(
