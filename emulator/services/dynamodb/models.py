@@ -114,33 +114,39 @@ class Table:
     def discard(self, key: tuple[Any, Any], emptied: list[Any]) -> Stored | None:
         """Remove the item at ``key``, returning what was stored.
 
-        A partition left empty is appended to ``emptied``: the caller takes it out of the
-        scan order (one at a time, or all at once after many deletions).
+        A partition left empty is appended to ``emptied``, for ``forget_partitions``.
         """
-        found = self.stored(key)
+        if self.range_key is None:
+            found = self.partitions.pop(key[0], None)
+            if found is None:
+                return None
+            emptied.append(key[0])
+            self.item_count -= 1
+            self.size_bytes -= found[1]
+            return found  # type: ignore[no-any-return]
+        partition = self.partitions.get(key[0])
+        found = None if partition is None else partition.pop(key[1], None)
         if found is None:
             return None
-        if self.range_key is None:
+        if not partition:
             del self.partitions[key[0]]
             emptied.append(key[0])
-        else:
-            partition = self.partitions[key[0]]
-            del partition[key[1]]
-            if not partition:
-                del self.partitions[key[0]]
-                emptied.append(key[0])
         self.item_count -= 1
         self.size_bytes -= found[1]
         return found
 
     def forget_partitions(self, emptied: list[Any]) -> None:
-        """Mark emptied partitions as tombstones; compact once they are half the list."""
+        """Mark emptied partitions as tombstones (a scan compacts the order when it reads)."""
         tombstones = self.tombstones
         tombstones.update(emptied)
         if not self.partitions:
             self.order = SortedList()
             tombstones.clear()
-        elif len(tombstones) * 4 > len(self.order) * 3 + 256:
+
+    def _compact(self) -> None:
+        """Drop tombstones from the scan order once they make up most of it."""
+        tombstones = self.tombstones
+        if len(tombstones) * 4 > len(self.order) * 3 + 256:
             self.order = SortedList(p for p in self.order if p[1] not in tombstones)
             tombstones.clear()
 
@@ -163,6 +169,7 @@ class Table:
         ``segment`` (number, total) keeps one part of a parallel scan: the partitions
         whose hash falls in that share of the hash range, as DynamoDB divides a table.
         """
+        self._compact()
         low: Any = None
         high: Any = None
         if segment is not None:

@@ -364,10 +364,12 @@ class TimeToLive:
                 if name != last_name:
                     last_name, entries = name, pending.get(name)
                     chosen = by_table.setdefault(name, [])
-                found = None if entries is None else entries.get(key)
-                if found is None or found[0] != when:
-                    continue  # stale: the deletion moved or was cancelled
-                del entries[key]  # type: ignore[union-attr]
+                found = None if entries is None else entries.pop(key, None)
+                if found is None:
+                    continue  # stale: the deletion was cancelled
+                if found[0] != when:
+                    entries[key] = found  # type: ignore[index]  # stale: it moved
+                    continue
                 chosen.append((key, found[1]))  # type: ignore[union-attr]
         self._sweeping = True
         try:
