@@ -6,6 +6,7 @@ import heapq
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from threading import get_ident
 from typing import Any, Literal
@@ -96,6 +97,10 @@ class VirtualClock:
         # A load run's arrivals, each scheduling the one after it, mostly go this way.
         self._next: _Next | None = None
         self._until = -math.inf
+        # Calls scheduled by other threads while one runs callbacks (a handler's request
+        # arriving through the gateway while the clock waits for that handler): they wait
+        # here, never for the lock, and join the rest at the next turn.
+        self._incoming: deque[tuple[float, Callable[[Any], object], Any]] = deque()
         self.set_mode(mode, speed)
 
     @property
@@ -143,9 +148,11 @@ class VirtualClock:
             if not times or when < times[0]:
                 self._next = (when, callback, argument)
                 return
-        if not held:
-            self._lock.acquire()
+        if not held and not self._lock.acquire(blocking=False):
+            self._incoming.append((when, callback, argument))
+            return
         try:
+            self._take_incoming()
             calls = self._calls.get(when)
             if calls is None:
                 self._calls[when] = [callback, argument]
@@ -173,15 +180,41 @@ class VirtualClock:
         return ran
 
     def run_due(self) -> int:
-        """Run every callback due by now (live mode calls this on a timer)."""
-        with self._lock:
+        """Run every callback due by now (live mode calls this on a timer).
+
+        When another thread is running callbacks already, this returns at once: that
+        thread runs what is due, and waiting for it could wait for this very thread.
+        """
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
             if self._mode == "manual":
                 return self._run_until(self._now)
             return self._run_until(self.now())
+        finally:
+            self._lock.release()
+
+    def running_elsewhere(self) -> bool:
+        """Whether another thread is running due callbacks right now."""
+        running = self._running
+        return running is not None and running != get_ident()
+
+    def _take_incoming(self) -> None:
+        """Move calls other threads scheduled meanwhile among the waiting ones (lock held)."""
+        incoming = self._incoming
+        while incoming:
+            when, callback, argument = incoming.popleft()
+            calls = self._calls.get(when)
+            if calls is None:
+                self._calls[when] = [callback, argument]
+                heapq.heappush(self._times, when)
+            else:
+                calls[:0] = (callback, argument)
 
     def next_due(self) -> float | None:
         """When the next pending callback falls due, or None."""
         with self._lock:
+            self._take_incoming()
             times = self._times
             while times and not any(_live(*call) for call in _pairs(self._calls[times[0]])):
                 del self._calls[heapq.heappop(times)]
@@ -194,6 +227,7 @@ class VirtualClock:
     def pending(self) -> int:
         """How many callbacks are waiting."""
         with self._lock:
+            self._take_incoming()
             waiting = sum(_live(*call) for calls in self._calls.values() for call in _pairs(calls))
             upcoming = self._next
             return waiting + (upcoming is not None and _live(*upcoming[1:]))
@@ -208,6 +242,8 @@ class VirtualClock:
         self._running, self._until = get_ident(), target
         try:
             while True:
+                if self._incoming:
+                    self._take_incoming()
                 upcoming = self._next
                 # _next was scheduled before any call waiting for its time, so it goes first.
                 if upcoming is not None and (not times or upcoming[0] <= times[0]):

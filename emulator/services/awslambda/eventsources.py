@@ -23,7 +23,6 @@ lock while the handler runs, as the async queue's turns do.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -139,10 +138,7 @@ class EventSources:
 
     def _blocked(self) -> bool:
         """Whether another thread is running the clock's callbacks (and so holds its lock)."""
-        # VirtualClock keeps the running thread in ``_running`` and offers no public way to
-        # ask; scheduling from another thread while it runs would block until it stops.
-        runner = getattr(self.clock, "_running", None)
-        return runner is not None and runner != threading.get_ident()
+        return bool(self.clock.running_elsewhere())
 
     def _follow(self) -> None:
         """Follow the change feeds of the regions that enabled mappings read, no others."""

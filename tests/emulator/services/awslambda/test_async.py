@@ -244,3 +244,34 @@ def _params(**extra: Any) -> dict[str, Any]:
         "Code": {"ZipFile": zipped(OK)},
         **extra,
     }
+
+
+def test_a_handler_run_by_the_clock_can_queue_another_event_without_waiting() -> None:
+    """An async handler's own async invoke reaches the emulator while the clock is busy."""
+    import time
+
+    from lambdakit import create
+
+    from emulator import Cloud
+
+    with Cloud() as cloud:
+        create(
+            cloud,
+            "import boto3\n"
+            "def handler(event, context):\n"
+            "    boto3.client('lambda').invoke(FunctionName='second', InvocationType='Event',"
+            " Payload=b'{}')\n"
+            "    return 'ok'\n",
+            name="first",
+            Timeout=30,
+        )
+        create(cloud, "def handler(event, context):\n    print('second ran')\n", name="second")
+        cloud.client("lambda").invoke(FunctionName="first", InvocationType="Event", Payload=b"{}")
+        started = time.monotonic()
+        cloud.clock.advance(1)
+        assert time.monotonic() - started < 20  # no wait for the first handler's timeout
+        cloud.clock.advance(1)
+        events = cloud.client("logs").filter_log_events(
+            logGroupName="/aws/lambda/second", filterPattern="ran"
+        )["events"]
+        assert [e["message"] for e in events] == ["second ran\n"]
