@@ -15,7 +15,7 @@ from emulator.services.base import require
 from emulator.services.dynamodb import attributes as av
 from emulator.services.dynamodb import capacity
 from emulator.services.dynamodb.api_items import Write, plan_delete, plan_put
-from emulator.services.dynamodb.backend import DynamoDBBackend, checked_key
+from emulator.services.dynamodb.backend import DynamoDBBackend, check_not_in_flight, checked_key
 from emulator.services.dynamodb.capacity import Consumption
 from emulator.services.dynamodb.errors import ValidationException
 from emulator.services.dynamodb.expressions import Projection
@@ -79,6 +79,7 @@ def batch_write_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[s
             first_refusal = first_refusal or refusal
             unprocessed.setdefault(table_name, []).append(entry)
             continue
+        check_not_in_flight(backend, plan.table, plan.key)
         plan.apply(backend)
         consumed.setdefault(table_name, Consumption(table_name)).add(write=units)
     if first_refusal is not None and not consumed:

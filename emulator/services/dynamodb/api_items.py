@@ -19,6 +19,7 @@ from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.backend import (
     DynamoDBBackend,
     check_key_values,
+    check_not_in_flight,
     checked_key,
 )
 from emulator.services.dynamodb.capacity import Consumption
@@ -202,6 +203,7 @@ def _write(
     mode = capacity_mode(params)
     units = plan.units
     local, global_units = plan.index_units()
+    check_not_in_flight(backend, plan.table, plan.key)
     plan.table.capacity.consume_write(units + local, global_units)
     check_condition(plan.condition, plan.old, plan.on_failure)
     plan.apply(backend)

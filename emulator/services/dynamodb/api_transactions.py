@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import Any
 
 from emulator import limits
@@ -26,7 +27,7 @@ from emulator.services.dynamodb.api_items import (
     plan_put,
     plan_update,
 )
-from emulator.services.dynamodb.backend import DynamoDBBackend, checked_key
+from emulator.services.dynamodb.backend import ONGOING, DynamoDBBackend, checked_key
 from emulator.services.dynamodb.capacity import Consumption
 from emulator.services.dynamodb.errors import (
     IdempotentParameterMismatchException,
@@ -119,7 +120,16 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
         consumed.setdefault(plan.table.name, Consumption(plan.table.name)).add(write=units)
     for name, consumption in consumed.items():
         backend.table(name).capacity.consume_write(consumption.write)
-    if len(plans) < len(planned):
+    busy = backend.in_flight
+    if busy and any((p.table.name, p.table.key_of(p.key)) in busy for p in plans):
+        # Another transaction is committing one of these items at this moment.
+        reasons = [
+            {"Code": "TransactionConflict", "Message": ONGOING}
+            if isinstance(p, Write) and (p.table.name, p.table.key_of(p.key)) in busy
+            else {"Code": "None"}
+            for p in planned
+        ]
+    elif len(plans) < len(planned):
         # An action that is itself invalid cancels the transaction before any condition is
         # tested: the other actions are reported as None.
         reasons = [{"Code": "None"} if isinstance(p, Write) else p for p in planned]
@@ -131,8 +141,7 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
             f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
             CancellationReasons=reasons,
         )
-    for plan in plans:
-        plan.apply(backend)
+    _commit(backend, plans)
     if token is not None:
         ledger[token] = (now, fingerprint)
     return _with_consumed({}, mode, consumed)
@@ -147,6 +156,30 @@ _REQUEST_LEVEL = (
     "Value provided in ExpressionAttribute",
     "1 validation error",
 )
+
+
+def _commit(backend: DynamoDBBackend, plans: list[Write]) -> None:
+    """Hold the items while the transaction commits, then write them all.
+
+    The account is let go for a moment between the two phases, as a real transaction
+    takes time: a request on another thread that touches one of these items meanwhile
+    meets ``TransactionConflictException`` (or, in a transaction, a TransactionConflict
+    reason). Requests from one thread follow each other and never meet this way.
+    """
+    held = {(plan.table.name, plan.table.key_of(plan.key)) for plan in plans}
+    backend.in_flight |= held
+    try:
+        with backend.cloud.lock.released():
+            between_phases()
+        for plan in plans:
+            plan.apply(backend)
+    finally:
+        backend.in_flight -= held
+
+
+def between_phases() -> None:
+    """Let other threads run between a transaction's two phases (tests replace this)."""
+    time.sleep(0)
 
 
 def _plan_or_reason(backend: DynamoDBBackend, action: Any) -> Write | dict[str, Any]:
@@ -213,6 +246,19 @@ def transact_get_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict
             raise ValidationException(SAME_ITEM)
         positions.add(position)
         reads.append((table, key, projection))
+    busy = backend.in_flight
+    if busy and any((t.name, t.key_of(k)) in busy for t, k, _ in reads):
+        reasons = [
+            {"Code": "TransactionConflict", "Message": ONGOING}
+            if (t.name, t.key_of(k)) in busy
+            else {"Code": "None"}
+            for t, k, _ in reads
+        ]
+        codes = ", ".join(reason["Code"] for reason in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+            CancellationReasons=reasons,
+        )
     consumed: dict[str, Consumption] = {}
     responses = []
     for table, key, projection in reads:

@@ -17,6 +17,7 @@ from emulator.services.dynamodb.changes import Change, Feed
 from emulator.services.dynamodb.errors import (
     ResourceInUseException,
     ResourceNotFoundException,
+    TransactionConflictException,
     ValidationException,
     invalid,
 )
@@ -52,6 +53,8 @@ class DynamoDBBackend(Backend):
         self.changes = Feed()
         #: TransactWriteItems client tokens: token -> (virtual time, request fingerprint).
         self.transaction_tokens: dict[str, tuple[float, str]] = {}
+        #: Items a transaction is committing right now: (table name, key position).
+        self.in_flight: set[tuple[str, Any]] = set()
 
     # -- tables -------------------------------------------------------------------------
     def create_table(
@@ -451,6 +454,15 @@ def checked_key(table: Table, key: Any) -> Item:
         raise ValidationException("The provided key element does not match the schema")
     check_key_values(table, key, item_mode=False)
     return key
+
+
+ONGOING = "Transaction is ongoing for the item"
+
+
+def check_not_in_flight(backend: DynamoDBBackend, table: Table, key: Item) -> None:
+    """Refuse a write to an item a transaction is committing, as DynamoDB does."""
+    if backend.in_flight and (table.name, table.key_of(key)) in backend.in_flight:
+        raise TransactionConflictException(ONGOING)
 
 
 def start_position(table: Table, start_key: Any, invalid_message: str) -> tuple[Any, Any]:

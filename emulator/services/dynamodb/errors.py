@@ -32,6 +32,14 @@ class TransactionCanceledException(ServiceError):
     sender_fault = True
 
 
+class TransactionConflictException(ServiceError):
+    """A write met an item that a transaction is committing at that moment."""
+
+    code = "TransactionConflictException"
+    status = 400
+    sender_fault = True
+
+
 class IdempotentParameterMismatchException(ServiceError):
     code = "IdempotentParameterMismatchException"
     status = 400

@@ -180,3 +180,56 @@ def test_transactions_cost_twice(cloud: Cloud) -> None:
     by_table = {c["TableName"]: c for c in answer["ConsumedCapacity"]}
     assert by_table["Stock"]["CapacityUnits"] == 2.0
     assert by_table["Orders"]["CapacityUnits"] == 2.0
+
+
+def test_a_write_meeting_a_transaction_in_flight_conflicts(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests from other threads that reach an item while a transaction commits it."""
+    import threading
+
+    from emulator.services.dynamodb import api_transactions
+
+    ddb = cloud.client("dynamodb")
+    ddb.put_item(TableName="Stock", Item={"pk": {"S": "widget"}, "qty": {"N": "5"}})
+    seen: dict[str, Any] = {}
+
+    def meanwhile() -> None:
+        def other_requests() -> None:
+            for name, call, params in (
+                ("put", ddb.put_item, {"TableName": "Stock", "Item": {"pk": {"S": "widget"}}}),
+                ("transact", ddb.transact_write_items, _transfer("1")),
+                (
+                    "transact-get",
+                    ddb.transact_get_items,
+                    {
+                        "TransactItems": [
+                            {"Get": {"TableName": "Stock", "Key": {"pk": {"S": "widget"}}}}
+                        ]
+                    },
+                ),
+            ):
+                try:
+                    call(**params)
+                    seen[name] = "succeeded"
+                except ClientError as error:
+                    seen[name] = error.response
+
+        thread = threading.Thread(target=other_requests)
+        thread.start()
+        thread.join()
+
+    monkeypatch.setattr(api_transactions, "between_phases", meanwhile)
+    ddb.transact_write_items(**_transfer("2"))
+    assert seen["put"]["Error"] == {
+        "Code": "TransactionConflictException",
+        "Message": "Transaction is ongoing for the item",
+    }
+    for name in ("transact", "transact-get"):
+        assert seen[name]["Error"]["Code"] == "TransactionCanceledException"
+        assert seen[name]["CancellationReasons"][0]["Code"] == "TransactionConflict"
+    # The transaction itself went through; the one that met it changed nothing.
+    item = ddb.get_item(TableName="Stock", Key={"pk": {"S": "widget"}})["Item"]
+    assert item["qty"] == {"N": "3"}
+    monkeypatch.undo()
+    ddb.put_item(TableName="Stock", Item={"pk": {"S": "widget"}, "qty": {"N": "9"}})  # free again
