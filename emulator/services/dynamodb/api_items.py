@@ -14,7 +14,7 @@ from typing import Any
 from emulator import limits
 from emulator.services.base import require
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import capacity
+from emulator.services.dynamodb import capacity, scaling_hook
 from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.backend import (
     DynamoDBBackend,
@@ -205,6 +205,7 @@ def _write(
     local, global_units = plan.index_units()
     check_not_in_flight(backend, plan.table, plan.key)
     plan.table.capacity.consume_write(units + local, global_units)
+    scaling_hook.record(backend, plan.table, 0.0, units + local)
     check_condition(plan.condition, plan.old, plan.on_failure)
     plan.apply(backend)
     answer: dict[str, Any] = {}
@@ -281,6 +282,7 @@ def get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]
     item = table.get(table.key_of(key))
     units = capacity.get_item_units(item, consistent=consistent)
     table.capacity.consume_read(units)
+    scaling_hook.record(backend, table, units, 0.0)
     answer: dict[str, Any] = {}
     if item is not None:
         answer["Item"] = projected(item, projection)

@@ -15,7 +15,7 @@ from emulator import limits
 from emulator.errors import NotSupportedByEmulator
 from emulator.services.base import require
 from emulator.services.dynamodb import attributes as av
-from emulator.services.dynamodb import capacity, keycondition
+from emulator.services.dynamodb import capacity, keycondition, scaling_hook
 from emulator.services.dynamodb.backend import DynamoDBBackend, Page
 from emulator.services.dynamodb.capacity import Consumption
 from emulator.services.dynamodb.errors import ValidationException, invalid
@@ -176,7 +176,9 @@ def query(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
         limit=_limit(params),
         start_key=params.get("ExclusiveStartKey"),
     )
-    table.capacity.consume_read(_units(page, params))
+    units = _units(page, params)
+    table.capacity.consume_read(units)
+    scaling_hook.record(backend, table, units, 0.0)
     return _answer(page, params, select, _filtered(page, condition), projection)
 
 
@@ -287,7 +289,9 @@ def scan(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, Any]:
         start_key=params.get("ExclusiveStartKey"),
         segment=_segment(params),
     )
-    table.capacity.consume_read(_units(page, params))
+    units = _units(page, params)
+    table.capacity.consume_read(units)
+    scaling_hook.record(backend, table, units, 0.0)
     return _answer(page, params, select, _filtered(page, condition), projection)
 
 

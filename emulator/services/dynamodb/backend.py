@@ -306,7 +306,14 @@ class DynamoDBBackend(Backend):
         budget = limits.value("dynamodb", "PageSize")
         read = 0
         last: Item | None = None
-        sort_checked = condition is not None and table.range_key is not None
+        # The key range read is exact for =, <=, >= and BETWEEN; < and > (whose bounds
+        # are read inclusive) and begins_with are checked item by item as well.
+        sort_checked = (
+            condition is not None
+            and table.range_key is not None
+            and condition.sort is not None
+            and condition.sort.op in ("<", ">", "begins_with")
+        )
         for _, found in pairs:
             item = unpack(found)
             if sort_checked and not condition.matches_sort(item[table.range_key]):  # type: ignore[union-attr, index]

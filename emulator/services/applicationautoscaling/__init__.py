@@ -1,0 +1,1 @@
+"""Application Auto Scaling: target-tracking scaling of DynamoDB tables' provisioned capacity."""
