@@ -22,6 +22,7 @@ from emulator.services.dynamodb.recovery import (
     restore_summary,
     table_not_found,
 )
+from emulator.services.dynamodb.requests import timestamp_seconds
 
 _OVERRIDES = {"BillingModeOverride", "ProvisionedThroughputOverride"}
 _ACCEPTED: dict[str, set[str]] = {
@@ -62,29 +63,6 @@ _BACKUP_TYPES = ("USER", "SYSTEM", "AWS_BACKUP", "ALL")
 
 def _timestamp(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
-
-
-def _seconds(value: Any, member: str) -> float:
-    """A timestamp parameter as epoch seconds, taking what boto3 takes.
-
-    A datetime, epoch seconds, or an ISO 8601 string; without a time zone, UTC (as
-    botocore's ``parse_to_aware_datetime`` assumes).
-    """
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise ValidationException(f"{member} must be a timestamp") from None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise ValidationException(f"{member} must be a timestamp")
 
 
 def _source(backend: DynamoDBBackend, name: Any) -> Table:
@@ -235,7 +213,7 @@ def restore_table_to_point_in_time(
         raise ValidationException(
             "Specify exactly one of RestoreDateTime and UseLatestRestorableTime"
         )
-    when = None if latest else _seconds(params["RestoreDateTime"], "RestoreDateTime")
+    when = None if latest else timestamp_seconds(params["RestoreDateTime"], "RestoreDateTime")
     source = _source(backend, source_name)
     overrides = _overrides(params, source)
     target = recovery_of(backend).restore_to_point_in_time(
@@ -337,8 +315,8 @@ def list_backups(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str, 
     lower, upper = params.get("TimeRangeLowerBound"), params.get("TimeRangeUpperBound")
     backups = recovery_of(backend).backups(
         table_name=None if params.get("TableName") is None else table_name(params["TableName"]),
-        since=None if lower is None else _seconds(lower, "TimeRangeLowerBound"),
-        before=None if upper is None else _seconds(upper, "TimeRangeUpperBound"),
+        since=None if lower is None else timestamp_seconds(lower, "TimeRangeLowerBound"),
+        before=None if upper is None else timestamp_seconds(upper, "TimeRangeUpperBound"),
         kind=kind,
     )
     start = params.get("ExclusiveStartBackupArn")

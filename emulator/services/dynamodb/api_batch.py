@@ -24,6 +24,7 @@ from emulator.services.dynamodb.requests import (
     accept,
     capacity_mode,
     projected,
+    with_capacities,
 )
 
 ACCEPTED = {
@@ -85,7 +86,7 @@ def batch_write_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[s
     if first_refusal is not None and not consumed:
         raise first_refusal  # nothing could be written: the whole call is throttled
     answer: dict[str, Any] = {"UnprocessedItems": unprocessed}
-    return _with_consumed(answer, mode, consumed)
+    return with_capacities(answer, mode, consumed, always=True)
 
 
 def _plan(backend: DynamoDBBackend, table_name: str, entry: Any) -> Write:
@@ -145,21 +146,11 @@ def batch_get_item(backend: DynamoDBBackend, params: dict[str, Any]) -> dict[str
         # Nothing could be read: the whole call is throttled.
         prepared[0][1].capacity.consume_read(capacity.read_units(0))
     answer: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}
-    return _with_consumed(answer, mode, consumed)
+    return with_capacities(answer, mode, consumed, always=True)
 
 
 def _shown(item: av.Item, projection: Projection | None) -> av.Item:
     return projected(item, projection)
-
-
-def _with_consumed(
-    answer: dict[str, Any], mode: str, consumed: dict[str, Consumption]
-) -> dict[str, Any]:
-    if mode != "NONE":
-        answer["ConsumedCapacity"] = [
-            shape for c in consumed.values() if (shape := c.response(mode)) is not None
-        ]
-    return answer
 
 
 OPERATIONS = {"BatchGetItem": batch_get_item, "BatchWriteItem": batch_write_item}

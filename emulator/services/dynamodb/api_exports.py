@@ -141,7 +141,7 @@ def export_table_to_point_in_time(
         sse_algorithm=params.get("S3SseAlgorithm"),
         export_format=params.get("ExportFormat", "DYNAMODB_JSON"),
         export_type=params.get("ExportType"),
-        export_time=None if when is None else p.seconds(when, "ExportTime"),
+        export_time=None if when is None else p.timestamp_seconds(when, "ExportTime"),
     )
     return {"ExportDescription": description(job)}
 

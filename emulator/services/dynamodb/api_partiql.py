@@ -40,6 +40,7 @@ from emulator.services.dynamodb.requests import (
     accept,
     capacity_mode,
     on_condition_failure,
+    with_capacities,
     with_capacity,
 )
 
@@ -291,7 +292,7 @@ def _transact_reads(
     answer: dict[str, Any] = {
         "Responses": [{} if item is None else {"Item": item} for item in found]
     }
-    return _with_consumed(answer, mode, consumed)
+    return with_capacities(answer, mode, consumed, split=True)
 
 
 def _transact_writes(
@@ -341,7 +342,7 @@ def _transact_writes(
         plan.write.apply(backend)
     if token is not None:
         ledger[token] = (now, fingerprint)
-    return _with_consumed({}, mode, consumed)
+    return with_capacities({}, mode, consumed, split=True)
 
 
 def _distinct(positions: list[tuple[str, Any]]) -> None:
@@ -376,17 +377,7 @@ def _replayed(backend: DynamoDBBackend, prepared: list[Prepared], mode: str) -> 
         source = source_of(one.statement)
         units = capacity.read_units(0, transactional=True)
         consumed.setdefault(source.table, Consumption(source.table)).add(read=units)
-    return _with_consumed({}, mode, consumed)
-
-
-def _with_consumed(
-    answer: dict[str, Any], mode: str, consumed: dict[str, Consumption]
-) -> dict[str, Any]:
-    if mode != "NONE" and consumed:
-        answer["ConsumedCapacity"] = [
-            shape for c in consumed.values() if (shape := c.response(mode, split=True)) is not None
-        ]
-    return answer
+    return with_capacities({}, mode, consumed, split=True)
 
 
 OPERATIONS = {

@@ -34,7 +34,13 @@ from emulator.services.dynamodb.errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from emulator.services.dynamodb.requests import Expressions, accept, capacity_mode, projected
+from emulator.services.dynamodb.requests import (
+    Expressions,
+    accept,
+    capacity_mode,
+    projected,
+    with_capacities,
+)
 
 ACCEPTED = {
     "TransactWriteItems": {
@@ -144,7 +150,7 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
     _commit(backend, plans)
     if token is not None:
         ledger[token] = (now, fingerprint)
-    return _with_consumed({}, mode, consumed)
+    return with_capacities({}, mode, consumed, split=True)
 
 
 #: Messages about the request itself (its expressions and parameters): these refuse the
@@ -268,17 +274,7 @@ def transact_get_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict
         responses.append({} if item is None else {"Item": projected(item, projection)})
     for name, consumption in consumed.items():
         backend.table(name).capacity.consume_read(consumption.read)
-    return _with_consumed({"Responses": responses}, mode, consumed)
-
-
-def _with_consumed(
-    answer: dict[str, Any], mode: str, consumed: dict[str, Consumption]
-) -> dict[str, Any]:
-    if mode != "NONE" and consumed:
-        answer["ConsumedCapacity"] = [
-            shape for c in consumed.values() if (shape := c.response(mode, split=True)) is not None
-        ]
-    return answer
+    return with_capacities({"Responses": responses}, mode, consumed, split=True)
 
 
 OPERATIONS = {

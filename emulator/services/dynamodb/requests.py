@@ -5,6 +5,7 @@ Only the API modules use this; it speaks AWS's request shapes.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from emulator.errors import NotSupportedByEmulator
@@ -149,6 +150,48 @@ def with_capacity(
     if shape is not None:
         answer["ConsumedCapacity"] = [shape] if many else shape
     return answer
+
+
+def with_capacities(
+    answer: dict[str, Any],
+    mode: str,
+    consumed: dict[str, Consumption],
+    *,
+    split: bool = False,
+    always: bool = False,
+) -> dict[str, Any]:
+    """Add a ``ConsumedCapacity`` list (one entry per table) when the request asked.
+
+    ``split`` reports read and write units apart (transactions); ``always`` answers an
+    empty list when nothing was consumed (batches), instead of leaving the member out.
+    """
+    if mode != "NONE" and (consumed or always):
+        answer["ConsumedCapacity"] = [
+            shape for c in consumed.values() if (shape := c.response(mode, split=split)) is not None
+        ]
+    return answer
+
+
+def timestamp_seconds(value: Any, member: str) -> float:
+    """A timestamp parameter as epoch seconds: a datetime, a number, or ISO 8601 text.
+
+    Without a time zone, UTC (as botocore's ``parse_to_aware_datetime`` assumes).
+    """
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValidationException(f"{member} must be a timestamp") from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.timestamp()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValidationException(f"{member} must be a timestamp")
 
 
 def projected(item: Item, projection: Projection | None) -> Item:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from emulator.services.dynamodb.errors import ValidationException
 from emulator.services.dynamodb.models import Table
 from emulator.services.dynamodb.recovery import table_not_found
+from emulator.services.dynamodb.requests import timestamp_seconds
 
 if TYPE_CHECKING:
     from emulator.services.dynamodb.backend import DynamoDBBackend
@@ -67,25 +68,6 @@ def choice(value: Any, member: str, allowed: Sequence[str]) -> str:
     return str(value)
 
 
-def seconds(value: Any, member: str) -> float:
-    """A timestamp parameter as epoch seconds: a datetime, a number, or ISO 8601 text."""
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            try:
-                value = dt.datetime.fromisoformat(value)
-            except ValueError:
-                raise ValidationException(f"{member} must be a timestamp") from None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise ValidationException(f"{member} must be a timestamp")
-
-
 def timestamp(moment: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(moment, dt.UTC)
 
@@ -112,7 +94,7 @@ def table_from_arn(backend: DynamoDBBackend, value: Any, member: str = "tableArn
 def fingerprint(params: dict[str, Any]) -> str:
     """A request's parameters but its ClientToken, as comparable text."""
     rest = {k: v for k, v in params.items() if k != "ClientToken"}
-    return json.dumps(rest, sort_keys=True, default=lambda v: seconds(v, "timestamp"))
+    return json.dumps(rest, sort_keys=True, default=lambda v: timestamp_seconds(v, "timestamp"))
 
 
 # -- pages --------------------------------------------------------------------------------
