@@ -20,6 +20,10 @@ DDB_TRANSACTIONS = (
     "TransactWriteItems — "
     "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html"
 )
+DDB_GSI = (
+    "Using Global Secondary Indexes in DynamoDB — "
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html"
+)
 DDB_QUERY = "Query — https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html"
 
 TABLE: tuple[Limit, ...] = (
@@ -57,6 +61,16 @@ TABLE: tuple[Limit, ...] = (
         adjustable=True,
     ),
     Limit("dynamodb", "ExpressionSize", 4096, "bytes", "An expression string", DDB_QUOTAS),
+    Limit(
+        "dynamodb",
+        "GsiPropagationSeconds",
+        0,
+        "seconds",
+        "How long a write takes to reach global secondary indexes (AWS: usually a fraction "
+        "of a second; 0 applies it at once, a lab may raise it to show eventual consistency)",
+        DDB_GSI,
+        adjustable=True,
+    ),
     Limit(
         "dynamodb",
         "GlobalSecondaryIndexesPerTable",

@@ -355,7 +355,7 @@ def _update_indexes(
     you wait for the backfill, which on AWS takes longer the larger the table.
     """
     if table.indexes is None:
-        table.indexes = TableIndexes.for_table(table, [])
+        table.indexes = TableIndexes.for_table(table, [], lag=backend.gsi_lag())
     definitions = {
         d.get("AttributeName"): d.get("AttributeType")
         for d in params.get("AttributeDefinitions") or []

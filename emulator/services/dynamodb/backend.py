@@ -89,10 +89,14 @@ class DynamoDBBackend(Backend):
             table_id=str(uuid.UUID(int=self.cloud.next_id())),
         )
         if indexes:
-            table.indexes = TableIndexes.for_table(table, indexes)
+            table.indexes = TableIndexes.for_table(table, indexes, lag=self.gsi_lag())
         self._throughput(table)
         self.tables[name] = table
         return table
+
+    def gsi_lag(self) -> float:
+        """Virtual seconds before a write reaches the global secondary indexes."""
+        return float(self.cloud.quota("dynamodb", "GsiPropagationSeconds"))
 
     def _throughput(self, table: Table) -> None:
         table.capacity = TableCapacity(

@@ -231,3 +231,22 @@ def test_indexed_writes_cost_index_capacity(ddb: Any) -> None:
     assert consumed["GlobalSecondaryIndexes"] == {"by-status": {"CapacityUnits": 1.0}}
     assert consumed["LocalSecondaryIndexes"] == {"by-placed": {"CapacityUnits": 1.0}}
     assert consumed["CapacityUnits"] == 3.0
+
+
+def test_a_global_index_can_lag_behind_its_table() -> None:
+    """Global indexes are updated asynchronously; a lab can make the delay visible."""
+    cloud = Cloud()
+    cloud.set_quota("dynamodb", "GsiPropagationSeconds", 1)
+    ddb = cloud.client("dynamodb")
+    _orders(ddb)  # its items were written at the same instant as the table
+    query = {
+        "TableName": "Orders",
+        "IndexName": "by-status",
+        "KeyConditionExpression": "#s = :open",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":open": {"S": "OPEN"}},
+    }
+    assert ddb.query(**query)["Count"] == 0  # the table has them, the index not yet
+    assert ddb.get_item(TableName="Orders", Key={"customer": {"S": "bob"}, "order": {"S": "o4"}})
+    cloud.clock.advance(1)
+    assert ddb.query(**query)["Count"] == 3
