@@ -75,11 +75,6 @@ def check_condition(condition: Condition | None, old: Item | None, on_failure: s
     raise ConditionalCheckFailedException(CONDITION_FAILED, **extra)
 
 
-def admit_write(table: Table, units: float) -> None:
-    """The table's write capacity admits the write, or it is throttled (nothing stored)."""
-    table.capacity.consume_write(units)
-
-
 @dataclass
 class Write:
     """One planned write: validated, its condition parsed, the new item built, not applied.

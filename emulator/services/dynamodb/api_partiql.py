@@ -22,12 +22,16 @@ from emulator.services.base import require
 from emulator.services.dynamodb import attributes as av
 from emulator.services.dynamodb import capacity
 from emulator.services.dynamodb.api_items import CONDITION_FAILED
-from emulator.services.dynamodb.api_transactions import SAME_ITEM
+from emulator.services.dynamodb.api_transactions import (
+    SAME_ITEM,
+    check_reasons,
+    commit,
+    remember,
+    replayed,
+)
 from emulator.services.dynamodb.backend import DynamoDBBackend
 from emulator.services.dynamodb.capacity import Consumption
 from emulator.services.dynamodb.errors import (
-    IdempotentParameterMismatchException,
-    TransactionCanceledException,
     ValidationException,
 )
 from emulator.services.dynamodb.partiql import Prepared, prepare, run
@@ -303,19 +307,9 @@ def _transact_writes(
     mode: str,
 ) -> dict[str, Any]:
     token = params.get("ClientRequestToken")
-    ledger = backend.transaction_tokens
-    now = backend.cloud.clock.now()
     fingerprint = _fingerprint(prepared)
-    if token is not None:
-        life = limits.value("dynamodb", "TransactionTokenSeconds")
-        for stale in [t for t, (when, _) in ledger.items() if now - when > life]:
-            del ledger[stale]
-        if token in ledger:
-            if ledger[token][1] != fingerprint:
-                raise IdempotentParameterMismatchException(
-                    "Specified client request token is already in use with different parameters"
-                )
-            return _replayed(backend, prepared, mode)
+    if replayed(backend, token, fingerprint):
+        return _replayed(backend, prepared, mode)
     plans: list[WritePlan] = []
     for position, (one, choice) in enumerate(zip(prepared, on_failure, strict=True)):
         with _member(position):
@@ -332,16 +326,9 @@ def _transact_writes(
     for name, consumption in consumed.items():
         backend.table(name).capacity.consume_write(consumption.write)
     reasons = [_reason(plan) for plan in plans]
-    if any(reason["Code"] != "None" for reason in reasons):
-        codes = ", ".join(reason["Code"] for reason in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-            CancellationReasons=reasons,
-        )
-    for plan in plans:
-        plan.write.apply(backend)
-    if token is not None:
-        ledger[token] = (now, fingerprint)
+    check_reasons(reasons)
+    commit(backend, [plan.write for plan in plans])
+    remember(backend, token, fingerprint)
     return with_capacities({}, mode, consumed, split=True)
 
 

@@ -94,20 +94,9 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
             f"1 validation error detected: Value '{token}' at 'clientRequestToken' failed to "
             "satisfy constraint: Member must have length less than or equal to 36"
         )
-    ledger = backend.transaction_tokens
-    now = backend.cloud.clock.now()
     fingerprint = _fingerprint(params)
-    if token is not None:
-        life = limits.value("dynamodb", "TransactionTokenSeconds")
-        for stale in [t for t, (when, _) in ledger.items() if now - when > life]:
-            del ledger[stale]
-        if token in ledger:
-            if ledger[token][1] != fingerprint:
-                raise IdempotentParameterMismatchException(
-                    "Specified client request token is already in use with different parameters"
-                )
-            # The same request again within ten minutes: success, nothing written again.
-            return {}
+    if replayed(backend, token, fingerprint):
+        return {}  # the same request again within ten minutes: nothing written again
     planned: list[Write | dict[str, Any]] = [_plan_or_reason(backend, a) for a in actions]
     plans = [plan for plan in planned if isinstance(plan, Write)]
     positions = set()
@@ -141,15 +130,9 @@ def transact_write_items(backend: DynamoDBBackend, params: dict[str, Any]) -> di
         reasons = [{"Code": "None"} if isinstance(p, Write) else p for p in planned]
     else:
         reasons = [_reason(plan) for plan in plans]
-    if any(reason["Code"] != "None" for reason in reasons):
-        codes = ", ".join(reason["Code"] for reason in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-            CancellationReasons=reasons,
-        )
-    _commit(backend, plans)
-    if token is not None:
-        ledger[token] = (now, fingerprint)
+    check_reasons(reasons)
+    commit(backend, plans)
+    remember(backend, token, fingerprint)
     return with_capacities({}, mode, consumed, split=True)
 
 
@@ -164,7 +147,7 @@ _REQUEST_LEVEL = (
 )
 
 
-def _commit(backend: DynamoDBBackend, plans: list[Write]) -> None:
+def commit(backend: DynamoDBBackend, plans: list[Write]) -> None:
     """Hold the items while the transaction commits, then write them all.
 
     The account is let go for a moment between the two phases, as a real transaction
@@ -181,6 +164,45 @@ def _commit(backend: DynamoDBBackend, plans: list[Write]) -> None:
             plan.apply(backend)
     finally:
         backend.in_flight -= held
+
+
+def check_reasons(reasons: list[dict[str, Any]]) -> None:
+    """Cancel the transaction when any action has a reason other than None."""
+    if all(reason["Code"] == "None" for reason in reasons):
+        return
+    codes = ", ".join(reason["Code"] for reason in reasons)
+    raise TransactionCanceledException(
+        f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+        CancellationReasons=reasons,
+    )
+
+
+def replayed(backend: DynamoDBBackend, token: str | None, fingerprint: str) -> bool:
+    """Whether ``token`` already carried this very request in the last ten minutes.
+
+    Raises:
+        IdempotentParameterMismatchException: the token carried another request.
+    """
+    if token is None:
+        return False
+    ledger = backend.transaction_tokens
+    now = backend.cloud.clock.now()
+    life = limits.value("dynamodb", "TransactionTokenSeconds")
+    for stale in [t for t, (when, _) in ledger.items() if now - when > life]:
+        del ledger[stale]
+    if token not in ledger:
+        return False
+    if ledger[token][1] != fingerprint:
+        raise IdempotentParameterMismatchException(
+            "Specified client request token is already in use with different parameters"
+        )
+    return True
+
+
+def remember(backend: DynamoDBBackend, token: str | None, fingerprint: str) -> None:
+    """Keep a committed transaction's token, so a retry of it writes nothing again."""
+    if token is not None:
+        backend.transaction_tokens[token] = (backend.cloud.clock.now(), fingerprint)
 
 
 def between_phases() -> None:
@@ -260,11 +282,7 @@ def transact_get_items(backend: DynamoDBBackend, params: dict[str, Any]) -> dict
             else {"Code": "None"}
             for t, k, _ in reads
         ]
-        codes = ", ".join(reason["Code"] for reason in reasons)
-        raise TransactionCanceledException(
-            f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
-            CancellationReasons=reasons,
-        )
+        check_reasons(reasons)
     consumed: dict[str, Consumption] = {}
     responses = []
     for table, key, projection in reads:

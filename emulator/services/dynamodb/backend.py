@@ -134,14 +134,6 @@ class DynamoDBBackend(Backend):
         return table
 
     # -- items --------------------------------------------------------------------------
-    def put_item(self, table_name: str, item: Item) -> Item | None:
-        table = self.table(table_name)
-        item = av.validate_item(item)
-        check_key_values(table, item, item_mode=True)
-        if av.item_size(item) > limits.value("dynamodb", "ItemSize"):
-            raise ValidationException("Item size has exceeded the maximum allowed size")
-        return self.write(table, item)
-
     def write(self, table: Table, item: Item, old: Any = UNREAD) -> Item | None:
         """Store a validated item, telling the change feed; returns the item it replaced.
 
@@ -229,15 +221,6 @@ class DynamoDBBackend(Backend):
                 principal,
             )
         )
-
-    def get_item(self, table_name: str, key: Item) -> Item | None:
-        table = self.table(table_name)
-        key = checked_key(table, key)
-        return table.get(table.key_of(key))
-
-    def delete_item(self, table_name: str, key: Item) -> Item | None:
-        table = self.table(table_name)
-        return self.remove(table, checked_key(table, key))
 
     def query(
         self,

@@ -45,7 +45,6 @@ from emulator.services.dynamodb.errors import PointInTimeRecoveryUnavailableExce
 from emulator.services.dynamodb.models import Table
 from emulator.services.dynamodb.recovery import recovery_of
 from emulator.services.dynamodb.transfers import (
-    FAILURE_DELAY,
     ExportConflictException,
     ExportNotFoundException,
     InvalidExportTimeException,
@@ -129,24 +128,10 @@ def export_lines(items: list[Item]) -> bytes:
 
 
 class Exports(Jobs[ExportJob]):
-    """The table exports of one region.
-
-    Args:
-        backend: the region's DynamoDB backend.
-        duration: seconds an export stays IN_PROGRESS.
-        failure_delay: seconds before an export to a missing bucket reports FAILED.
-    """
+    """The table exports of one region (Jobs: duration and failure delay)."""
 
     job_type: ClassVar[type[Job]] = ExportJob
-
-    def __init__(
-        self,
-        backend: DynamoDBBackend,
-        *,
-        duration: float = EXPORT_DURATION,
-        failure_delay: float = FAILURE_DELAY,
-    ) -> None:
-        super().__init__(backend, duration=duration, failure_delay=failure_delay)
+    default_duration: ClassVar[float] = EXPORT_DURATION
 
     def replay(self, client_token: str, fingerprint: str) -> ExportJob | None:
         """The export a repeated request stands for, or None if the token is unused.

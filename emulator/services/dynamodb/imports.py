@@ -42,7 +42,6 @@ from emulator.services.dynamodb.attributes import Item
 from emulator.services.dynamodb.errors import ResourceInUseException, ValidationException
 from emulator.services.dynamodb.models import Table
 from emulator.services.dynamodb.transfers import (
-    FAILURE_DELAY,
     ImportConflictException,
     ImportNotFoundException,
     Job,
@@ -91,24 +90,10 @@ class ImportJob(Job):
 
 
 class Imports(Jobs[ImportJob]):
-    """The imports of one region.
-
-    Args:
-        backend: the region's DynamoDB backend.
-        duration: seconds an import stays IN_PROGRESS.
-        failure_delay: seconds before an import from a missing bucket reports FAILED.
-    """
+    """The imports of one region (Jobs: duration and failure delay)."""
 
     job_type: ClassVar[type[Job]] = ImportJob
-
-    def __init__(
-        self,
-        backend: DynamoDBBackend,
-        *,
-        duration: float = IMPORT_DURATION,
-        failure_delay: float = FAILURE_DELAY,
-    ) -> None:
-        super().__init__(backend, duration=duration, failure_delay=failure_delay)
+    default_duration: ClassVar[float] = IMPORT_DURATION
 
     def start(
         self,

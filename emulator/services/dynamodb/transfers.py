@@ -128,16 +128,23 @@ class Jobs(Generic[J]):
 
     Args:
         backend: the region's DynamoDB backend.
-        duration: seconds a job stays IN_PROGRESS.
+        duration: seconds a job stays IN_PROGRESS (the kind's ``default_duration``).
         failure_delay: seconds before a job whose bucket is missing reports FAILED.
     """
 
     job_type: ClassVar[type[Job]] = Job
+    default_duration: ClassVar[float] = 0.0
 
-    def __init__(self, backend: DynamoDBBackend, *, duration: float, failure_delay: float) -> None:
+    def __init__(
+        self,
+        backend: DynamoDBBackend,
+        *,
+        duration: float | None = None,
+        failure_delay: float = FAILURE_DELAY,
+    ) -> None:
         self._backend = backend
         self._clock = backend.cloud.clock
-        self.duration = float(duration)
+        self.duration = float(self.default_duration if duration is None else duration)
         self.failure_delay = float(failure_delay)
         self._jobs: dict[str, J] = {}
         self._timers: dict[str, Timer] = {}

@@ -89,14 +89,7 @@ def _template(
     checker = ConditionChecker(parser.issues, CONDITION)
     checker.node(node)
     checker.finish()
-    template = Template(
-        kind,
-        tuple(parser.issues.found),
-        tuple(checker.checks),
-        tuple(parser.value_refs),
-        frozenset(name for _, name in parser.value_refs),
-        frozenset(parser.used_names),
-    )
+    template = Template.of(kind, parser, checker)
     return template, (None if template.issues else _compile(node))
 
 

@@ -149,14 +149,7 @@ def _template(
     checker = UpdateChecker(parser.issues, UPDATE)
     checker.actions(actions)
     checker.finish()
-    template = Template(
-        LABEL,
-        tuple(parser.issues.found),
-        tuple(checker.checks),
-        tuple(parser.value_refs),
-        frozenset(name for _, name in parser.value_refs),
-        frozenset(parser.used_names),
-    )
+    template = Template.of(LABEL, parser, checker)
     if template.issues:
         return template, (), (), {}
     paths = tuple(action.path.elements for action in actions)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from emulator.services.dynamodb.attributes import AttributeValue
 from emulator.services.dynamodb.expressions.ast import Call, Operand, Value
@@ -107,6 +107,18 @@ class Template:
     value_refs: tuple[tuple[Rank, str], ...]
     value_names: frozenset[str]
     used_names: frozenset[str]
+
+    @classmethod
+    def of(cls, label: str, parser: Any, checker: Any) -> Template:
+        """What a parser and its checker found, for one expression."""
+        return cls(
+            label,
+            tuple(parser.issues.found),
+            tuple(checker.checks),
+            tuple(parser.value_refs),
+            frozenset(name for _, name in parser.value_refs),
+            frozenset(parser.used_names),
+        )
 
     def check(self, values: Values) -> None:
         if not self.issues and not self.checks and self.value_names <= values.keys():

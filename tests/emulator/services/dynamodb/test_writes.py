@@ -30,6 +30,16 @@ def ddb(cloud: Cloud) -> Any:
     return client
 
 
+def _provisioned(ddb: Any, name: str, read: int, write: int) -> None:
+    """A table keyed on ``pk`` with provisioned read and write units."""
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": read, "WriteCapacityUnits": write},
+    )
+
+
 def _error(call: Any, **params: Any) -> ClientError:
     with pytest.raises(ClientError) as caught:
         call(**params)
@@ -226,12 +236,7 @@ def _write_until_refused(ddb: Any, most: int) -> tuple[int, ClientError | None]:
 
 def test_provisioned_table_throttles_when_its_bucket_is_empty(cloud: Cloud) -> None:
     ddb = cloud.client("dynamodb")
-    ddb.create_table(
-        TableName="Small",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-    )
+    _provisioned(ddb, "Small", 1, 1)
     written, refusal = _write_until_refused(ddb, 50)
     assert refusal is not None
     assert refusal.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
@@ -244,12 +249,7 @@ def test_provisioned_table_throttles_when_its_bucket_is_empty(cloud: Cloud) -> N
 
 def test_update_table_changes_throughput_under_the_decrease_quota(cloud: Cloud) -> None:
     ddb = cloud.client("dynamodb")
-    ddb.create_table(
-        TableName="Sized",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10},
-    )
+    _provisioned(ddb, "Sized", 10, 10)
     for units in (9, 8, 7, 6):
         ddb.update_table(
             TableName="Sized",
@@ -291,12 +291,7 @@ def test_update_table_changes_throughput_under_the_decrease_quota(cloud: Cloud) 
 
 def test_a_copy_of_the_account_keeps_the_tables_capacity_levels(cloud: Cloud) -> None:
     ddb = cloud.client("dynamodb")
-    ddb.create_table(
-        TableName="Small",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-    )
+    _provisioned(ddb, "Small", 1, 1)
     written, _ = _write_until_refused(ddb, 50)
     copy = cloud.fork()
     refused = _error(copy.client("dynamodb").put_item, TableName="Small", Item={"pk": {"S": "x"}})
